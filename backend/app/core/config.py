@@ -1,0 +1,50 @@
+"""Application settings, read once from the environment (and `.env`)."""
+
+from functools import lru_cache
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every knob of the service; the README's configuration table lists them all."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    # Runtime
+    env: str = Field("dev", alias="SANGDAM_ENV")
+    database_url: str = Field("postgresql+asyncpg://sangdam:sangdam@127.0.0.1:54329/sangdam",
+                              alias="DATABASE_URL")
+    redis_url: str = Field("redis://127.0.0.1:63799/0", alias="REDIS_URL")
+    frontend_dist: str = Field("frontend/dist", alias="FRONTEND_DIST")
+    cors_origins: str = Field("", alias="CORS_ORIGINS")
+    db_pool_size: int = Field(10, alias="DB_POOL_SIZE")
+
+    # Auth
+    secret_key: str = Field("dev-insecure-change-me", alias="SECRET_KEY")
+    access_token_minutes: int = Field(15, alias="ACCESS_TOKEN_MINUTES")
+    refresh_token_days: int = Field(14, alias="REFRESH_TOKEN_DAYS")
+    login_max_attempts: int = Field(10, alias="LOGIN_MAX_ATTEMPTS")
+    login_window_seconds: int = Field(300, alias="LOGIN_WINDOW_SECONDS")
+
+    # Models
+    openai_api_key: str = Field("", alias="OPENAI_API_KEY")
+    openai_base_url: str = Field("", alias="OPENAI_BASE_URL")
+    openai_chat_model: str = Field("gpt-4o-mini", alias="OPENAI_CHAT_MODEL")
+    openai_embedding_model: str = Field("text-embedding-3-small", alias="OPENAI_EMBEDDING_MODEL")
+    llm_timeout_seconds: float = Field(30.0, alias="LLM_TIMEOUT_SECONDS")
+    preload_models: bool = Field(True, alias="PRELOAD_MODELS")
+
+    # Limits
+    upload_max_mb: int = Field(20, alias="UPLOAD_MAX_MB")
+
+    @property
+    def llm_configured(self) -> bool:
+        """Whether an OpenAI-compatible chat model is reachable by configuration."""
+        return bool(self.openai_api_key or self.openai_base_url)
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """Return the process-wide settings."""
+    return Settings()

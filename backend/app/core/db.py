@@ -1,0 +1,52 @@
+"""Async engine, session factory and the `SessionDep` dependency."""
+
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import Depends
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+from app.core.config import get_settings
+
+_engine: AsyncEngine | None = None
+_sessionmaker: async_sessionmaker[AsyncSession] | None = None
+
+
+def get_engine() -> AsyncEngine:
+    """Return the process-wide engine, created on first use."""
+    global _engine, _sessionmaker
+    if _engine is None:
+        settings = get_settings()
+        _engine = create_async_engine(
+            settings.database_url,
+            pool_size=settings.db_pool_size,
+            max_overflow=20,
+            pool_pre_ping=True,
+            connect_args={"server_settings": {"application_name": "sangdam", "jit": "off"}},
+        )
+        _sessionmaker = async_sessionmaker(_engine, expire_on_commit=False)
+    return _engine
+
+
+def sessionmaker() -> async_sessionmaker[AsyncSession]:
+    """Return the session factory bound to the process engine."""
+    get_engine()
+    assert _sessionmaker is not None
+    return _sessionmaker
+
+
+async def dispose_engine() -> None:
+    """Close every pooled connection (app shutdown, tests)."""
+    global _engine, _sessionmaker
+    if _engine is not None:
+        await _engine.dispose()
+    _engine, _sessionmaker = None, None
+
+
+async def get_session() -> AsyncIterator[AsyncSession]:
+    """Yield a session for one request; roll back whatever was not committed."""
+    async with sessionmaker()() as session:
+        yield session
+
+
+SessionDep = Annotated[AsyncSession, Depends(get_session)]

@@ -1,0 +1,85 @@
+"""One error envelope for every 4xx/5xx: {"error": code, "message": text}."""
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+log = logging.getLogger(__name__)
+
+_DEFAULT_CODES = {
+    400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+    409: "conflict", 413: "payload_too_large", 415: "unsupported_media_type", 422: "validation_error",
+    429: "rate_limited", 500: "internal_error", 503: "unavailable",
+}
+
+
+class AppError(Exception):
+    """An error the API reports to the client as-is."""
+
+    status_code = 400
+    code = "bad_request"
+
+    def __init__(self, message: str, *, code: str | None = None, status_code: int | None = None):
+        super().__init__(message)
+        self.message = message
+        if code:
+            self.code = code
+        if status_code:
+            self.status_code = status_code
+
+
+class NotFound(AppError):
+    status_code, code = 404, "not_found"
+
+
+class Forbidden(AppError):
+    status_code, code = 403, "forbidden"
+
+
+class Unauthorized(AppError):
+    status_code, code = 401, "unauthorized"
+
+
+class Conflict(AppError):
+    status_code, code = 409, "conflict"
+
+
+class RateLimited(AppError):
+    status_code, code = 429, "rate_limited"
+
+
+def envelope(status: int, code: str, message: str, headers: dict | None = None) -> JSONResponse:
+    """Build the standard error response."""
+    return JSONResponse({"error": code, "message": message}, status_code=status, headers=headers)
+
+
+def _describe(err: dict) -> str:
+    loc = ".".join(str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path"))
+    return f"{loc}: {err.get('msg', 'invalid')}" if loc else err.get("msg", "invalid")
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Route every error through the envelope."""
+
+    @app.exception_handler(AppError)
+    async def _app_error(_: Request, exc: AppError):
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
+        return envelope(exc.status_code, exc.code, exc.message, headers)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(_: Request, exc: StarletteHTTPException):
+        code = _DEFAULT_CODES.get(exc.status_code, "error")
+        message = exc.detail if isinstance(exc.detail, str) else code
+        return envelope(exc.status_code, code, message, getattr(exc, "headers", None))
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation_error(_: Request, exc: RequestValidationError):
+        return envelope(422, "validation_error", "; ".join(_describe(e) for e in exc.errors()[:5]))
+
+    @app.exception_handler(Exception)
+    async def _unhandled(_: Request, exc: Exception):
+        log.exception("unhandled error", exc_info=exc)
+        return envelope(500, "internal_error", "Something went wrong on our side.")
