@@ -1,0 +1,1 @@
+"""Chat and embedding providers; registry.py maps names to them."""

@@ -1,0 +1,111 @@
+"""Shared machinery for in-process CPU embedders: lazy engine, thread offload, query cache."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from abc import abstractmethod
+from collections import OrderedDict
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+import numpy as np
+
+from app.llm.base import EmbeddingModel, EmbedKind, l2_normalize
+
+
+class LRUCache:
+    """A small thread-safe LRU map from text to a read-only vector."""
+
+    def __init__(self, maxsize: int):
+        self.maxsize = maxsize
+        self._data: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, key: str) -> np.ndarray | None:
+        """Return the cached vector and mark it recently used, or None."""
+        with self._lock:
+            vec = self._data.get(key)
+            if vec is None:
+                self.misses += 1
+                return None
+            self._data.move_to_end(key)
+            self.hits += 1
+            return vec
+
+    def put(self, key: str, vec: np.ndarray) -> None:
+        """Store a vector, evicting the least recently used beyond `maxsize`."""
+        vec = vec.copy()
+        vec.setflags(write=False)  # shared between callers, so nobody may edit it in place
+        with self._lock:
+            self._data[key] = vec
+            self._data.move_to_end(key)
+            while len(self._data) > self.maxsize:
+                self._data.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+
+class LocalEmbeddingModel(EmbeddingModel):
+    """Base for CPU embedders: subclasses supply `_load` and `_encode`."""
+
+    is_local = True
+    batch_size: ClassVar[int] = 64  # small slices so a chat query never waits long behind a re-embed job
+    cache_size: ClassVar[int] = 4096
+
+    def __init__(self) -> None:
+        self._engine: Any = None
+        self._load_lock = threading.Lock()
+        # The engines use every core per call (OpenMP / BLAS); running two at once only thrashes.
+        self._run_lock = threading.Lock()
+        self.query_cache = LRUCache(self.cache_size)
+
+    @abstractmethod
+    def _load(self) -> Any:
+        """Create the engine (slow, once per process)."""
+
+    @abstractmethod
+    def _encode(self, engine: Any, texts: list[str], kind: EmbedKind) -> np.ndarray:
+        """Embed texts with the engine, returning (n, dim) float32."""
+
+    def engine(self) -> Any:
+        """Return the engine, loading it on first use."""
+        if self._engine is None:
+            with self._load_lock:
+                if self._engine is None:
+                    self._engine = self._load()
+        return self._engine
+
+    def embed_sync(self, texts: Sequence[str], kind: EmbedKind = "passage") -> np.ndarray:
+        """Embed on the calling thread (for scripts and warm-up; async code uses `embed_batch`)."""
+        engine = self.engine()
+        with self._run_lock:
+            out = self._encode(engine, list(texts), kind)
+        return l2_normalize(np.asarray(out, dtype=np.float32).reshape(len(texts), self.dim))
+
+    async def _embed_uncached(self, texts: list[str], kind: EmbedKind) -> np.ndarray:
+        parts = [await asyncio.to_thread(self.embed_sync, texts[i:i + self.batch_size], kind)
+                 for i in range(0, len(texts), self.batch_size)]
+        return np.concatenate(parts) if parts else np.zeros((0, self.dim), dtype=np.float32)
+
+    async def embed_batch(self, texts: Sequence[str], *, kind: EmbedKind = "passage") -> np.ndarray:
+        """Embed texts off the event loop; queries are served from an LRU cache when seen before."""
+        texts = list(texts)
+        if kind != "query":
+            return await self._embed_uncached(texts, kind)
+        found = {t: v for t in dict.fromkeys(texts) if (v := self.query_cache.get(t)) is not None}
+        missing = [t for t in dict.fromkeys(texts) if t not in found]
+        if missing:
+            for text, vec in zip(missing, await self._embed_uncached(missing, kind), strict=True):
+                self.query_cache.put(text, vec)
+                found[text] = vec
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.stack([found[t] for t in texts]).astype(np.float32, copy=True)
+
+    async def warm_up(self) -> None:
+        """Load the engine and run one embedding so the first user request is fast."""
+        await asyncio.to_thread(self.embed_sync, ["warm up"], "query")

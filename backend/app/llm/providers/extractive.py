@@ -1,0 +1,110 @@
+"""The no-LLM fallback: answer with sentences quoted from the top retrieved FAQ answer.
+
+It reads `options.sources` (best first) and `options.query` (else the last user message),
+never writes a word that is not in the source answer, and is fully deterministic.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+
+from app.llm.base import ChatChunk, ChatMessage, ChatModel, ChatOptions, Usage
+
+MAX_SENTENCES = 6
+MAX_CHARS = 600
+
+_BULLET = re.compile(r"^\s*(?:[-*•·▪◦※>]|\d{1,2}[.)]|[①-⑳]|[가-힣][.)])\s+")
+# Split after ./!/? followed by space, and after 다./요. even when the next sentence forgot its space.
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?。])\s+|(?<=[다요]\.)(?=[^\s\d.,)\]\"'])")
+_NON_WORD = re.compile(r"[\W_]+")
+_PIECE = re.compile(r"\s*\S{1,4}")
+# Endings every Korean question or answer shares; matching on them says nothing about topic.
+_STOP_BIGRAMS = frozenset({"나요", "까요", "니까", "습니", "니다", "세요", "해요", "합니", "있나", "하나",
+                           "어떻", "떻게", "인가", "가요", "되나", "는지", "려면", "주세"})
+
+
+@dataclass(frozen=True, slots=True)
+class _Unit:
+    line: int  # index of the source line, so we know whether to rejoin with a space or a newline
+    text: str
+
+
+def split_sentences(text: str) -> list[_Unit]:
+    """Split an answer into sentences; a bullet line stays one unit."""
+    units: list[_Unit] = []
+    for line_no, line in enumerate(text.splitlines()):
+        if not line.strip():
+            continue
+        if _BULLET.match(line):
+            units.append(_Unit(line_no, line.strip()))
+            continue
+        units.extend(_Unit(line_no, s.strip()) for s in _SENTENCE_BREAK.split(line) if s.strip())
+    return units
+
+
+def _bigrams(text: str) -> set[str]:
+    compact = _NON_WORD.sub("", text.lower())
+    return {compact[i:i + 2] for i in range(len(compact) - 1)} - _STOP_BIGRAMS
+
+
+def _score(question: set[str], sentence: str) -> float:
+    grams = _bigrams(sentence)
+    # sqrt damping: a long sentence should not win just by containing more bigrams
+    return len(question & grams) / math.sqrt(len(grams)) if grams else 0.0
+
+
+def select_sentences(question: str, answer: str) -> str:
+    """Return the answer's sentences that best address the question, in their original order."""
+    units = split_sentences(answer)
+    if not units:
+        return ""
+    if len(units) <= MAX_SENTENCES and sum(len(u.text) for u in units) <= MAX_CHARS:
+        chosen = set(range(len(units)))
+    else:
+        q = _bigrams(question)
+        chosen, used = {0}, len(units[0].text)
+        scored = sorted(((s, i) for i in range(1, len(units)) if (s := _score(q, units[i].text)) > 0),
+                        key=lambda p: (-p[0], p[1]))
+        # Nothing relevant beyond the first sentence: continue the answer in order instead.
+        order = [i for _, i in scored] or list(range(1, len(units)))
+        for i in order:
+            if len(chosen) >= MAX_SENTENCES:
+                break
+            if used + len(units[i].text) <= MAX_CHARS:
+                chosen.add(i)
+                used += len(units[i].text)
+    out: list[str] = []
+    prev: _Unit | None = None
+    for i in sorted(chosen):
+        unit = units[i]
+        if prev is not None:
+            out.append(" " if unit.line == prev.line else "\n")
+        out.append(unit.text)
+        prev = unit
+    return "".join(out)
+
+
+def _question(messages: Sequence[ChatMessage], options: ChatOptions) -> str:
+    if options.query:
+        return options.query
+    return next((m.content for m in reversed(messages) if m.role == "user"), "")
+
+
+class ExtractiveChatModel(ChatModel):
+    """Streams quoted sentences of the best source; used when no LLM is configured."""
+
+    provider = "extractive"
+    is_local = True
+    is_extractive = True
+
+    async def stream(self, messages: Sequence[ChatMessage], options: ChatOptions) -> AsyncIterator[ChatChunk]:
+        """Yield the selected sentences in small pieces; empty when there are no sources."""
+        source = next((s for s in options.sources if s.answer.strip()), None)
+        text = select_sentences(_question(messages, options), source.answer) if source else ""
+        for piece in _PIECE.findall(text):
+            yield ChatChunk(text=piece)
+        # No model ran, so no tokens were spent.
+        yield ChatChunk(usage=Usage(0, 0), finish_reason="stop")

@@ -1,0 +1,85 @@
+"""The extractive fallback quotes the best source and never invents words."""
+
+import re
+
+from app.llm.base import ChatMessage, ChatOptions, SourcePassage
+from app.llm.providers.extractive import MAX_CHARS, ExtractiveChatModel, select_sentences, split_sentences
+
+ANSWER = (
+    "반품은 상품 수령 후 7일 이내에 신청할 수 있습니다. "
+    "단순 변심의 경우 왕복 배송비 6,000원은 고객님 부담입니다."
+    "상품이 불량이면 배송비는 판매자가 부담합니다!\n"
+    "반품 신청 방법:\n"
+    "- 마이페이지 > 주문내역에서 반품 신청\n"
+    "- 고객센터(1588-0000)로 전화 신청\n"
+    "포장을 훼손하면 반품이 어려울 수 있어요. 사은품도 함께 보내 주세요. "
+    "환불은 회수 확인 후 3영업일 안에 처리됩니다. "
+    "카드 결제는 카드사 사정에 따라 2.5일 정도 더 걸릴 수 있습니다. "
+    "재고가 없는 상품은 교환 대신 환불로 처리됩니다."
+)
+SOURCES = (SourcePassage("e1", "반품하려면 어떻게 하나요?", ANSWER, 0.9),
+           SourcePassage("e2", "교환은 어떻게 하나요?", "교환은 고객센터에서 접수합니다.", 0.5))
+
+
+async def run(question: str, sources=SOURCES, **kw) -> tuple[list[str], list]:
+    model = ExtractiveChatModel()
+    pieces, finals = [], []
+    async for chunk in model.stream([ChatMessage("user", question)], ChatOptions(sources=sources, **kw)):
+        (finals if chunk.usage else pieces).append(chunk)
+    return [p.text for p in pieces], finals
+
+
+def test_split_keeps_bullets_and_missing_spaces_and_decimals():
+    units = [u.text for u in split_sentences(ANSWER)]
+    assert "단순 변심의 경우 왕복 배송비 6,000원은 고객님 부담입니다." in units  # split even without a space
+    assert "- 고객센터(1588-0000)로 전화 신청" in units
+    assert "카드 결제는 카드사 사정에 따라 2.5일 정도 더 걸릴 수 있습니다." in units  # 2.5 not split
+    assert len(units) == 11
+
+
+def test_long_answer_keeps_first_and_relevant_sentences_in_order():
+    text = select_sentences("환불은 언제 처리되나요?", ANSWER)
+    assert text.startswith("반품은 상품 수령 후 7일 이내에 신청할 수 있습니다.")
+    assert "환불은 회수 확인 후 3영업일 안에 처리됩니다." in text
+    assert "재고가 없는 상품은 교환 대신 환불로 처리됩니다." in text
+    assert "사은품" not in text and "마이페이지" not in text
+    assert text.index("3영업일") < text.index("재고가")  # original order kept
+    assert len(text) <= MAX_CHARS
+
+
+def test_short_answer_is_returned_whole():
+    short = "교환은 고객센터에서 접수합니다. 상담 시간은 평일 9시부터 6시까지입니다."
+    assert select_sentences("전혀 관계없는 질문", short) == short
+
+
+async def test_stream_never_emits_words_missing_from_the_passage():
+    pieces, finals = await run("배송비는 누가 부담하나요?")
+    text = "".join(pieces)
+    assert text and len(pieces) > 5  # streamed in small pieces
+    assert all(len(p.strip()) <= 4 for p in pieces)
+    # Whitespace may differ (a missing space after 다. is restored); every word is quoted.
+    assert all(word in ANSWER for word in text.split())
+    assert all(line.strip() in ANSWER or all(s in ANSWER for s in re.split(r"(?<=[.!?]) ", line))
+               for line in text.splitlines())
+    assert "판매자가 부담합니다!" in text
+    assert finals[0].usage.prompt_tokens == 0 and finals[0].finish_reason == "stop"
+
+
+async def test_query_option_wins_over_last_user_message():
+    pieces, _ = await run("안녕하세요", query="환불은 언제 처리되나요?")
+    assert "3영업일" in "".join(pieces)
+
+
+async def test_deterministic():
+    assert await run("반품 신청 방법") == await run("반품 신청 방법")
+
+
+async def test_no_sources_streams_no_text():
+    pieces, finals = await run("무엇이든", sources=())
+    assert pieces == [] and len(finals) == 1
+
+
+async def test_complete_returns_quoted_text():
+    model = ExtractiveChatModel()
+    result = await model.complete([ChatMessage("user", "교환")], ChatOptions(sources=SOURCES[1:]))
+    assert result.text == "교환은 고객센터에서 접수합니다."
