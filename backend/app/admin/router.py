@@ -1,0 +1,50 @@
+"""Platform-admin views: users, workspaces, usage."""
+
+from fastapi import APIRouter
+from sqlalchemy import text
+
+from app.core.db import SessionDep
+from app.core.deps import AdminUser
+
+router = APIRouter(prefix="/admin", tags=["admin"])
+
+
+@router.get("/users")
+async def list_users(_: AdminUser, session: SessionDep):
+    """Every user with their workspace count."""
+    rows = (await session.execute(text(
+        "select u.id, u.email, u.name, u.is_admin, u.is_active, u.created_at, count(m.workspace_id) as workspaces "
+        "from users u left join memberships m on m.user_id = u.id group by u.id order by u.created_at"
+    ))).mappings().all()
+    return {"items": [dict(r) for r in rows]}
+
+
+@router.get("/workspaces")
+async def list_workspaces(_: AdminUser, session: SessionDep):
+    """Every workspace with member and knowledge counts."""
+    rows = (await session.execute(text(
+        "select w.id, w.name, w.slug, w.created_at, "
+        "(select count(*) from memberships m where m.workspace_id = w.id) as members, "
+        "(select count(*) from knowledge_entries e where e.workspace_id = w.id) as entries "
+        "from workspaces w order by w.created_at"
+    ))).mappings().all()
+    return {"items": [dict(r) for r in rows]}
+
+
+@router.get("/usage")
+async def usage(_: AdminUser, session: SessionDep, days: int = 30):
+    """Per-workspace answer counts, refusals, feedback, tokens and latency over the last `days`."""
+    rows = (await session.execute(text(
+        "select w.id as workspace_id, w.name as workspace_name, count(m.id) as messages, "
+        "count(m.id) filter (where m.refused) as refusals, "
+        "count(m.id) filter (where m.feedback = 1) as feedback_up, "
+        "count(m.id) filter (where m.feedback = -1) as feedback_down, "
+        "coalesce(sum(m.prompt_tokens), 0) as prompt_tokens, "
+        "coalesce(sum(m.completion_tokens), 0) as completion_tokens, "
+        "percentile_cont(0.5) within group (order by (m.latency_ms->>'total')::float) as latency_p50_ms, "
+        "percentile_cont(0.95) within group (order by (m.latency_ms->>'total')::float) as latency_p95_ms "
+        "from workspaces w left join chat_messages m on m.workspace_id = w.id and m.role = 'assistant' "
+        "and m.created_at > now() - make_interval(days => :days) "
+        "group by w.id order by messages desc, w.name"
+    ), {"days": max(1, min(days, 365))})).mappings().all()
+    return {"items": [dict(r) for r in rows]}

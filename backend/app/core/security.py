@@ -1,0 +1,81 @@
+"""Password hashing (passlib, argon2) and JWT access tokens (python-jose)."""
+
+import hashlib
+import secrets
+import uuid
+from datetime import UTC, datetime, timedelta
+
+from jose import JWTError, jwt
+from passlib.context import CryptContext
+
+from app.core.config import get_settings
+from app.core.errors import Unauthorized
+
+ALGORITHM = "HS256"
+# Tests create many users; a cheap argon2 cost keeps them fast without changing the code path.
+_COST = {"argon2__memory_cost": 1024, "argon2__rounds": 1} if get_settings().env == "test" else {}
+_pwd = CryptContext(schemes=["argon2"], deprecated="auto", **_COST)
+
+
+def hash_password(password: str) -> str:
+    """Hash a password for storage."""
+    return _pwd.hash(password)
+
+
+def verify_password(password: str, hashed: str) -> bool:
+    """Check a password against its stored hash."""
+    try:
+        return _pwd.verify(password, hashed)
+    except ValueError:
+        return False
+
+
+# A real hash to verify against when the user does not exist, so timing does not reveal accounts.
+_DUMMY_HASH = _pwd.hash(secrets.token_hex(8))
+
+
+def burn_verify() -> None:
+    """Spend the time of a password check without a user."""
+    _pwd.verify("x", _DUMMY_HASH)
+
+
+def create_access_token(user_id: uuid.UUID, *, minutes: int | None = None) -> tuple[str, int]:
+    """Return a signed short-lived access token and its lifetime in seconds."""
+    settings = get_settings()
+    lifetime = (minutes if minutes is not None else settings.access_token_minutes) * 60
+    now = datetime.now(UTC)
+    claims = {"sub": str(user_id), "iat": int(now.timestamp()), "exp": int(now.timestamp()) + lifetime,
+              "type": "access"}
+    return jwt.encode(claims, settings.secret_key, algorithm=ALGORITHM), lifetime
+
+
+def decode_access_token(token: str) -> uuid.UUID:
+    """Return the user id of a valid access token or raise 401."""
+    try:
+        claims = jwt.decode(token, get_settings().secret_key, algorithms=[ALGORITHM])
+    except JWTError as exc:
+        expired = "expired" in str(exc).lower()
+        raise Unauthorized("Access token expired." if expired else "Invalid access token.",
+                           code="token_expired" if expired else "invalid_token") from None
+    if claims.get("type") != "access":
+        raise Unauthorized("Invalid access token.", code="invalid_token")
+    try:
+        return uuid.UUID(claims["sub"])
+    except (KeyError, ValueError):
+        raise Unauthorized("Invalid access token.", code="invalid_token") from None
+
+
+def new_refresh_token() -> tuple[str, str]:
+    """Return an opaque refresh token and the hash we store for it."""
+    token = secrets.token_urlsafe(48)
+    return token, hash_refresh_token(token)
+
+
+def hash_refresh_token(token: str) -> str:
+    """Hash a refresh token (high-entropy, so a plain digest is enough)."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def refresh_expiry() -> datetime:
+    """When a refresh token issued now expires."""
+    return datetime.now(UTC) + timedelta(days=get_settings().refresh_token_days)

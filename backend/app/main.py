@@ -1,0 +1,120 @@
+"""App factory: /api/v1 routers, the workspace-scoped router, health checks and the built SPA."""
+
+import logging
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import APIRouter, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import FileResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import text
+
+from app.admin.router import router as admin_router
+from app.auth.router import router as auth_router
+from app.core.config import get_settings
+from app.core.db import dispose_engine, get_engine
+from app.core.errors import envelope, install_error_handlers
+from app.core.queue import close_queue, get_queue
+from app.workspaces.router import router as workspaces_router
+from app.workspaces.router import scoped as workspace_scoped
+
+log = logging.getLogger("sangdam")
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def _scoped_routers() -> list[APIRouter]:
+    from app.chat.router import router as chat_router
+    from app.knowledge.router import router as knowledge_router
+
+    return [workspace_scoped, knowledge_router, chat_router]
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI):
+    settings = get_settings()
+    if settings.preload_models:
+        from app.chat.service import warm_up
+
+        await warm_up()
+    yield
+    from app.llm.providers._openai_client import close_clients
+
+    await close_clients()
+    await close_queue()
+    await dispose_engine()
+
+
+def _migration_head() -> str | None:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    cfg = Config(str(REPO_ROOT / "migrations" / "alembic.ini"))
+    return ScriptDirectory.from_config(cfg).get_current_head()
+
+
+def create_app() -> FastAPI:
+    """Build the FastAPI application."""
+    settings = get_settings()
+    app = FastAPI(title="Sangdam API", version="0.1.0", lifespan=lifespan,
+                  openapi_url="/api/v1/openapi.json", docs_url="/api/v1/docs", redoc_url=None)
+    install_error_handlers(app)
+    if settings.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins.split(","),
+                           allow_methods=["*"], allow_headers=["*"])
+
+    api = APIRouter(prefix="/api/v1")
+    api.include_router(auth_router)
+    api.include_router(workspaces_router)
+    api.include_router(admin_router)
+    for r in _scoped_routers():
+        api.include_router(r, prefix="/workspaces/{workspace_id}")
+    app.include_router(api)
+
+    head = _migration_head()
+
+    @app.get("/healthz", include_in_schema=False)
+    async def healthz():
+        return {"status": "ok"}
+
+    @app.get("/readyz", include_in_schema=False)
+    async def readyz():
+        checks: dict[str, str] = {}
+        try:
+            async with get_engine().connect() as conn:
+                current = await conn.scalar(text("select version_num from alembic_version"))
+            checks["database"] = "ok"
+            checks["migrations"] = "ok" if current == head else f"at {current}, head is {head}"
+        except Exception as exc:  # noqa: BLE001 - any failure means not ready
+            checks["database"] = f"error: {type(exc).__name__}"
+        try:
+            await (await get_queue()).ping()
+            checks["redis"] = "ok"
+        except Exception as exc:  # noqa: BLE001
+            checks["redis"] = f"error: {type(exc).__name__}"
+        ok = all(v == "ok" for v in checks.values())
+        return JSONResponse({"status": "ok" if ok else "unavailable", "checks": checks}, status_code=200 if ok else 503)
+
+    _mount_spa(app, REPO_ROOT / settings.frontend_dist)
+    return app
+
+
+def _mount_spa(app: FastAPI, dist: Path) -> None:
+    """Serve the built SPA; unknown non-API paths get index.html so client routes work on reload."""
+    index = dist / "index.html"
+    if (dist / "assets").is_dir():
+        app.mount("/assets", StaticFiles(directory=dist / "assets"), name="assets")
+
+    @app.get("/{path:path}", include_in_schema=False)
+    async def spa(path: str):
+        if path.startswith("api/"):
+            return envelope(404, "not_found", "No such API route.")
+        candidate = (dist / path).resolve()
+        if path and candidate.is_file() and dist.resolve() in candidate.parents:
+            return FileResponse(candidate)
+        if index.exists():
+            return FileResponse(index, headers={"Cache-Control": "no-cache"})
+        return envelope(404, "not_found", "The web app is not built; run `make build`.")
+
+
+app = create_app()

