@@ -1,0 +1,133 @@
+"""Index knowledge entries: chunk, embed, analyse keywords, and upsert by content hash."""
+
+import hashlib
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
+
+from sqlalchemy import delete, func, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.knowledge.cleaning import CleanEntry, chunk_answer
+from app.llm.registry import get_embedding_model
+from app.models import KnowledgeChunk, KnowledgeEntry
+from app.retrieval.analysis import keywords, tsvector_literal
+from app.workspaces.service import load_settings
+
+Progress = Callable[[int, int], Awaitable[None]]
+EMBED_BATCH = 64
+
+_INSERT_CHUNK = text(
+    "INSERT INTO knowledge_chunks (id, workspace_id, entry_id, kind, ord, text, embedding, embedding_model,"
+    " embedding_dim, lexemes) VALUES (:id, :ws, :entry, :kind, :ord, :text, CAST(:embedding AS vector),"
+    " :model, :dim, CAST(:lex AS tsvector))"
+)
+
+
+def key_hash(source_key: str) -> str:
+    """Identity of an entry: sha256 of its original question key."""
+    return hashlib.sha256(source_key.encode("utf-8")).hexdigest()
+
+
+def content_hash(e: CleanEntry) -> str:
+    """Fingerprint of everything that is indexed, to skip unchanged entries on re-import."""
+    blob = "\x1f".join([e.question, e.answer, e.category or "", "\x1e".join(e.related)])
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def build_chunks(question: str, answer: str, category: str | None) -> list[tuple[str, int, str]]:
+    """The retrievable pieces of an entry: its question (with category) and its answer chunks."""
+    title = f"[{category}] {question}" if category else question
+    chunks = [("question", 0, title)]
+    chunks += [("answer", i, f"{question}\n{part}") for i, part in enumerate(chunk_answer(answer))]
+    return chunks
+
+
+def _vec(v) -> str:
+    return "[" + ",".join(f"{x:.6f}" for x in v) + "]"
+
+
+async def _index(session: AsyncSession, ws_id: uuid.UUID, entries: Sequence[KnowledgeEntry], embedder) -> None:
+    """Replace the chunks of `entries` with freshly embedded ones."""
+    if not entries:
+        return
+    await session.execute(delete(KnowledgeChunk).where(KnowledgeChunk.workspace_id == ws_id,
+                                                       KnowledgeChunk.entry_id.in_([e.id for e in entries])))
+    pending = [(e.id, *c) for e in entries for c in build_chunks(e.question, e.answer, e.category)]
+    rows = []
+    for start in range(0, len(pending), EMBED_BATCH):
+        batch = pending[start:start + EMBED_BATCH]
+        vectors = await embedder.embed_batch([c[3] for c in batch], kind="passage")
+        for (entry_id, kind, ord_, body), vec in zip(batch, vectors, strict=True):
+            rows.append({"id": uuid.uuid4(), "ws": ws_id, "entry": entry_id, "kind": kind, "ord": ord_,
+                         "text": body, "embedding": _vec(vec), "model": embedder.name, "dim": embedder.dim,
+                         "lex": tsvector_literal(keywords(body))})
+    await session.execute(_INSERT_CHUNK, rows)
+
+
+async def count_entries(session: AsyncSession, ws_id: uuid.UUID) -> int:
+    """How many entries a workspace holds."""
+    return await session.scalar(select(func.count()).select_from(KnowledgeEntry)
+                                .where(KnowledgeEntry.workspace_id == ws_id))
+
+
+async def workspace_embedder(session: AsyncSession, ws_id: uuid.UUID):
+    """The embedding model a workspace's settings select."""
+    settings = await load_settings(session=session, ws_id=ws_id)
+    return get_embedding_model(settings.retrieval.embedding_provider, settings.retrieval.embedding_model)
+
+
+async def upsert_entries(*, session: AsyncSession, ws_id: uuid.UUID, entries: Sequence[CleanEntry],
+                         progress: Progress | None = None, batch_size: int = 128) -> list[KnowledgeEntry]:
+    """Insert new entries, update changed ones and leave unchanged ones alone (idempotent re-import).
+
+    Commits after each batch when `progress` is given, so a long import shows progress and survives a retry.
+    """
+    embedder = await workspace_embedder(session, ws_id)
+    existing = {row.key_hash: row for row in (await session.execute(
+        select(KnowledgeEntry).where(KnowledgeEntry.workspace_id == ws_id))).scalars()}
+    out: list[KnowledgeEntry] = []
+    for start in range(0, len(entries), batch_size):
+        changed: list[KnowledgeEntry] = []
+        for e in entries[start:start + batch_size]:
+            kh, ch = key_hash(e.source_key), content_hash(e)
+            row = existing.get(kh)
+            if row is None:
+                row = KnowledgeEntry(id=uuid.uuid4(), workspace_id=ws_id, source_key=e.source_key, key_hash=kh)
+                session.add(row)
+                existing[kh] = row
+            elif row.content_hash == ch:
+                out.append(row)
+                continue
+            row.question, row.answer, row.category, row.related, row.content_hash = (
+                e.question, e.answer, e.category, list(e.related), ch)
+            changed.append(row)
+        await session.flush()
+        await _index(session, ws_id, changed, embedder)
+        out.extend(changed)
+        if progress:
+            await session.commit()
+            await progress(min(start + batch_size, len(entries)), len(entries))
+    return out
+
+
+async def reindex_entry(*, session: AsyncSession, ws_id: uuid.UUID, entry: KnowledgeEntry) -> None:
+    """Re-chunk and re-embed one edited entry."""
+    entry.content_hash = content_hash(CleanEntry(source_key=entry.source_key, question=entry.question,
+                                                 answer=entry.answer, category=entry.category,
+                                                 related=list(entry.related)))
+    await session.flush()
+    await _index(session, ws_id, [entry], await workspace_embedder(session, ws_id))
+
+
+async def reembed_workspace(*, session: AsyncSession, ws_id: uuid.UUID, progress: Progress | None = None,
+                            batch_size: int = 128) -> int:
+    """Re-embed every entry with the workspace's current embedding model."""
+    embedder = await workspace_embedder(session, ws_id)
+    entries = (await session.execute(select(KnowledgeEntry).where(KnowledgeEntry.workspace_id == ws_id)
+                                     .order_by(KnowledgeEntry.created_at))).scalars().all()
+    for start in range(0, len(entries), batch_size):
+        await _index(session, ws_id, entries[start:start + batch_size], embedder)
+        await session.commit()
+        if progress:
+            await progress(min(start + batch_size, len(entries)), len(entries))
+    return len(entries)

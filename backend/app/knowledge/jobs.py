@@ -1,0 +1,92 @@
+"""arq jobs for knowledge: import a file, re-embed a workspace. Both take a job id only."""
+
+import logging
+import uuid
+from functools import partial
+
+from arq import Retry
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.db import sessionmaker
+from app.jobs import service as jobs
+from app.knowledge import ingest
+from app.knowledge.cleaning import clean_all
+from app.knowledge.parsing import KnowledgeFormatError, load_knowledge
+from app.models import Job, JobUpload
+
+log = logging.getLogger(__name__)
+MAX_TRIES = 3
+
+
+async def enqueue_import(*, session: AsyncSession, ws_id: uuid.UUID, user_id: uuid.UUID, filename: str,
+                         data: bytes) -> Job:
+    """Store the upload beside a new import job and queue it."""
+    return await jobs.create_and_enqueue(session=session, ws_id=ws_id, kind="import_knowledge", user_id=user_id,
+                                         payload={"filename": filename, "bytes": len(data)},
+                                         extra=[JobUpload(filename=filename, data=data)])
+
+
+async def enqueue_reembed(*, session: AsyncSession, ws_id: uuid.UUID, user_id: uuid.UUID | None) -> Job:
+    """Queue a re-embedding of the workspace's knowledge."""
+    return await jobs.create_and_enqueue(session=session, ws_id=ws_id, kind="reembed_knowledge", user_id=user_id)
+
+
+async def import_file(*, session: AsyncSession, ws_id: uuid.UUID, filename: str, data: bytes,
+                      progress: ingest.Progress | None = None) -> dict:
+    """Parse, clean and upsert a knowledge file into a workspace; return counts."""
+    raw = load_knowledge(data, filename)
+    entries = clean_all(raw)
+    before = await ingest.count_entries(session, ws_id)
+    changed = await ingest.upsert_entries(session=session, ws_id=ws_id, entries=entries, progress=progress)
+    await session.commit()
+    after = await ingest.count_entries(session, ws_id)
+    return {"entries": len(entries), "created": after - before, "indexed": changed}
+
+
+async def _run(ctx: dict, job_id: str, body) -> None:
+    jid = uuid.UUID(job_id)
+    await jobs.start(jid)
+    try:
+        async with sessionmaker()() as session:
+            job = await session.get(Job, jid)
+            if job is None or job.status == "succeeded":
+                return  # deleted, or a duplicate delivery of a finished job
+            result = await body(session, job, partial(jobs.progress, jid))
+        await jobs.succeed(jid, result)
+    except KnowledgeFormatError as exc:
+        await jobs.fail(jid, str(exc))
+    except Exception as exc:
+        log.exception("job %s failed", job_id)
+        if ctx.get("job_try", 1) < MAX_TRIES:
+            await jobs.set_status(jid, status="queued", error=f"retrying: {type(exc).__name__}: {exc}")
+            raise Retry(defer=ctx.get("job_try", 1) * 2) from exc
+        await jobs.fail(jid, f"{type(exc).__name__}: {exc}")
+
+
+async def import_knowledge(ctx: dict, job_id: str) -> None:
+    """arq job: import the uploaded file of `job_id`."""
+
+    async def body(session: AsyncSession, job: Job, progress) -> dict:
+        upload = await session.get(JobUpload, job.id)
+        if upload is None:
+            raise KnowledgeFormatError("The uploaded file is gone.")
+        result = await import_file(session=session, ws_id=job.workspace_id, filename=upload.filename,
+                                   data=upload.data, progress=progress)
+        await session.delete(upload)
+        await session.commit()
+        return result
+
+    await _run(ctx, job_id, body)
+
+
+async def reembed_knowledge(ctx: dict, job_id: str) -> None:
+    """arq job: re-embed every entry of the job's workspace."""
+
+    async def body(session: AsyncSession, job: Job, progress) -> dict:
+        return {"entries": await ingest.reembed_workspace(session=session, ws_id=job.workspace_id,
+                                                          progress=progress)}
+
+    await _run(ctx, job_id, body)
+
+
+JOBS = [import_knowledge, reembed_knowledge]
