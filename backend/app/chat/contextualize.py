@@ -1,0 +1,95 @@
+"""Make the user's latest message a standalone retrieval query, using the conversation so far.
+
+Without an LLM this is deterministic: an acceptance ("네 알려주세요", "두 번째 거요") picks the question the
+previous answer offered; an elliptical message ("그럼 서류는요?") is joined to the topic of the last turn.
+"""
+
+import re
+import uuid
+from dataclasses import dataclass, field
+
+from app.retrieval.analysis import keywords
+
+
+@dataclass
+class Turn:
+    role: str
+    content: str
+    followups: list[dict] = field(default_factory=list)  # [{question, entry_id}] offered by an answer
+    standalone_query: str | None = None
+
+
+@dataclass
+class Resolved:
+    query: str
+    pinned_entry_id: uuid.UUID | None = None
+    how: str = "as_is"  # as_is | followup | contextualized | rewritten
+
+
+_ORDINALS = [
+    (r"(첫\s*번째|첫번째|1\s*번|하나\s*째|처음|맨\s*위|첫\s*거)", 0),
+    (r"(두\s*번째|2\s*번|둘\s*째|두번째)", 1),
+    (r"(세\s*번째|3\s*번|셋\s*째|세번째)", 2),
+    (r"(마지막|맨\s*아래)", -1),
+]
+_YES = re.compile(
+    r"^(네+|넵|넹|예|응+|ㅇㅇ|ㅇㅋ|오케이|좋아요?|좋습니다|그래요?|부탁(해요|드려요|합니다)?|궁금해요|궁금합니다|"
+    r"알려\s*(주세요|줘|주실래요|주시겠어요)|그거(요)?|그것(도|좀)?|응\s*알려줘|yes|ok)"
+)
+_FILLER = re.compile(r"^(그럼|그러면|그렇다면|그리고|그런데|근데|또|혹시|아|음|참|그건|그거는?|그것은?|이건|이거는?)\s*")
+_ELLIPTIC_END = re.compile(r"(는|은|도|요|은요|는요|도요|이요|면요)\s*[?？.!]*$")
+_QUOTED = re.compile(r"['‘\"“「『]([^'’\"”」』]{4,120})['’\"”」』]")
+_LIST_ITEM = re.compile(r"^\s*(?:\d+[.)]|[-*•·])\s*(.+)$", re.M)
+
+
+def _offered(turn: Turn) -> list[tuple[str, uuid.UUID | None]]:
+    """Questions an assistant turn offered: stored follow-ups, else quoted or listed questions in its text."""
+    if turn.followups:
+        return [(f["question"], uuid.UUID(str(f["entry_id"])) if f.get("entry_id") else None) for f in turn.followups]
+    quoted = [q.strip() for q in _QUOTED.findall(turn.content)]
+    listed = [m.strip() for m in _LIST_ITEM.findall(turn.content)]
+    return [(q, None) for q in (quoted or listed)]
+
+
+def _acceptance_index(message: str) -> int | None:
+    """Which offered item a short reply accepts, or None when it is not an acceptance."""
+    text = message.strip()
+    if len(text) > 25:
+        return None
+    for pattern, idx in _ORDINALS:
+        if re.search(pattern, text):
+            return idx
+    return 0 if _YES.match(text.lower()) else None
+
+
+def _is_elliptical(message: str, terms: list[str]) -> bool:
+    stripped = message.strip()
+    if _FILLER.match(stripped) and len(terms) <= 3:
+        return True
+    return len(terms) <= 2 and (len(stripped) <= 14 or bool(_ELLIPTIC_END.search(stripped)))
+
+
+def _topic(history: list[Turn]) -> str | None:
+    """The subject of the conversation: the last user turn's standalone query (or text)."""
+    for turn in reversed(history):
+        if turn.role == "user":
+            return turn.standalone_query or turn.content
+    return None
+
+
+def resolve(history: list[Turn], message: str) -> Resolved:
+    """Return the standalone query for `message` given earlier turns (oldest first)."""
+    message = message.strip()
+    last_assistant = next((t for t in reversed(history) if t.role == "assistant"), None)
+    if last_assistant is not None:
+        offered = _offered(last_assistant)
+        idx = _acceptance_index(message)
+        if offered and idx is not None and (idx == -1 or idx < len(offered)):
+            question, entry_id = offered[idx]
+            return Resolved(query=question, pinned_entry_id=entry_id, how="followup")
+    terms = keywords(message)
+    topic = _topic(history)
+    if topic and _is_elliptical(message, terms):
+        rest = _FILLER.sub("", message)
+        return Resolved(query=f"{topic} {rest}".strip(), how="contextualized")
+    return Resolved(query=message)

@@ -1,0 +1,162 @@
+"""The answer pipeline shared by the chat endpoint and `make eval`: resolve, retrieve, decide, suggest."""
+
+import time
+import uuid
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.chat.contextualize import Resolved, Turn, resolve
+from app.llm.base import ChatMessage, ChatOptions, LLMError
+from app.llm.registry import get_chat_model
+from app.models import KnowledgeEntry
+from app.prompts.service import active_template
+from app.retrieval.service import Hit, SearchResult, search
+from app.workspaces.schemas import WorkspaceSettingsRead
+
+MAX_CITED = 3
+
+
+@dataclass
+class Plan:
+    """Everything decided before generation starts."""
+
+    standalone_query: str
+    how: str
+    hits: list[Hit]  # ranked candidates (eval reads the first 5)
+    cited: list[Hit]  # entries the answer is grounded in
+    refused: bool
+    followups: list[dict] = field(default_factory=list)
+    retrieval_ms: float = 0.0
+    rewrite_ms: float = 0.0
+    decision: dict = field(default_factory=dict)
+
+
+def _source_dict(h: Hit) -> dict:
+    return {"entry_id": str(h.entry_id), "question": h.question, "category": h.category,
+            "score": round(h.score, 4), "similarity": round(h.dense, 4)}
+
+
+async def _entry_hit(session: AsyncSession, ws_id: uuid.UUID, entry_id: uuid.UUID) -> Hit | None:
+    e = (await session.execute(select(KnowledgeEntry).where(KnowledgeEntry.id == entry_id,
+                                                            KnowledgeEntry.workspace_id == ws_id))).scalar_one_or_none()
+    if e is None:
+        return None
+    return Hit(entry_id=e.id, question=e.question, answer=e.answer, category=e.category, related=e.related,
+               score=1.0, dense=1.0, keyword=0.0)
+
+
+async def _rewrite(session: AsyncSession, settings: WorkspaceSettingsRead, history: list[Turn], message: str,
+                   fallback: Resolved) -> Resolved:
+    """With an LLM, rewrite an elliptical message into a standalone question; keep the fallback on failure."""
+    if fallback.how != "contextualized":
+        return fallback
+    model = get_chat_model(_provider(settings))
+    if model.is_extractive:
+        return fallback
+    _, template = await active_template(session, "chat.rewrite")
+    convo = "\n".join(f"{'사용자' if t.role == 'user' else '상담봇'}: {t.content[:300]}" for t in history[-4:])
+    try:
+        result = await model.complete([ChatMessage("user", template.format(history=convo, message=message))],
+                                      ChatOptions(model=settings.qa.chat_model or None, temperature=0, max_tokens=80,
+                                                  timeout_s=10))
+    except LLMError:
+        return fallback
+    query = result.text.strip().splitlines()[0].strip() if result.text.strip() else ""
+    return Resolved(query=query, how="rewritten") if 2 <= len(query) <= 300 else fallback
+
+
+def _provider(settings: WorkspaceSettingsRead) -> str | None:
+    return None if settings.qa.chat_provider == "auto" else settings.qa.chat_provider
+
+
+async def _followups(session: AsyncSession, ws_id: uuid.UUID, cited: list[Hit], hits: list[Hit],
+                     count: int) -> list[dict]:
+    """Next questions the knowledge can answer: the top entry's related links first, then near neighbours."""
+    if count <= 0 or not cited:
+        return []
+    seen = {h.entry_id for h in cited}
+    out: list[dict] = []
+    related = [r for r in cited[0].related if r]
+    if related:
+        rows = (await session.execute(select(KnowledgeEntry.id, KnowledgeEntry.question, KnowledgeEntry.source_key)
+                                      .where(KnowledgeEntry.workspace_id == ws_id,
+                                             KnowledgeEntry.source_key.in_(related) | KnowledgeEntry.question.in_(related))
+                                      )).all()
+        by_text = {}
+        for eid, q, key in rows:
+            by_text.setdefault(key, (eid, q))
+            by_text.setdefault(q, (eid, q))
+        for r in related:
+            if r in by_text and by_text[r][0] not in seen:
+                eid, q = by_text[r]
+                seen.add(eid)
+                out.append({"question": q, "entry_id": str(eid)})
+    for h in hits:
+        if len(out) >= count:
+            break
+        if h.entry_id not in seen:
+            seen.add(h.entry_id)
+            out.append({"question": h.question, "entry_id": str(h.entry_id)})
+    return out[:count]
+
+
+async def plan_answer(*, session: AsyncSession, ws_id: uuid.UUID, settings: WorkspaceSettingsRead,
+                      history: list[Turn], message: str, followup_entry_id: uuid.UUID | None = None) -> Plan:
+    """Resolve the query, retrieve, decide on-topic or refuse, and pick sources and follow-ups."""
+    t0 = time.perf_counter()
+    resolved = resolve(history, message)
+    if followup_entry_id is not None:
+        resolved = Resolved(query=message, pinned_entry_id=followup_entry_id, how="followup")
+    resolved = await _rewrite(session, settings, history, message, resolved)
+    rewrite_ms = (time.perf_counter() - t0) * 1000
+
+    result: SearchResult = await search(session=session, ws_id=ws_id, query=resolved.query,
+                                        settings=settings.retrieval, limit=max(settings.retrieval.top_k, 8))
+    hits = list(result.hits)
+    pinned = None
+    if resolved.pinned_entry_id is not None:
+        pinned = next((h for h in hits if h.entry_id == resolved.pinned_entry_id), None) or \
+            await _entry_hit(session, ws_id, resolved.pinned_entry_id)
+    if pinned is not None:
+        hits = [pinned] + [h for h in hits if h.entry_id != pinned.entry_id]
+        decision = {"on_topic": True, "reason": "followup"}
+    else:
+        decision = _decide(result, settings)
+    refused = not decision["on_topic"] or not hits
+    if refused:
+        cited: list[Hit] = []
+        suggestion = hits[:1]
+        followups = [{"question": h.question, "entry_id": str(h.entry_id)} for h in suggestion]
+    else:
+        cited = _cite(hits, settings.retrieval.top_k)
+        followups = await _followups(session, ws_id, cited, hits, settings.qa.followup_count)
+    return Plan(standalone_query=resolved.query, how=resolved.how, hits=hits, cited=cited, refused=refused,
+                followups=followups, retrieval_ms=result.ms, rewrite_ms=rewrite_ms, decision=decision)
+
+
+def _decide(result: SearchResult, settings: WorkspaceSettingsRead) -> dict:
+    """On-topic decision from the retrieval signals (calibrated thresholds live in retrieval.ontopic)."""
+    if not result.hits:
+        return {"on_topic": False, "reason": "no_hits"}
+    top = result.hits[0]
+    floor = {"low": 0.80, "medium": 0.84, "high": 0.87}[settings.qa.offtopic_strictness]
+    floor = max(floor, settings.retrieval.score_threshold)
+    on = top.dense >= floor and (top.keyword > 0 or top.dense >= floor + 0.04)
+    return {"on_topic": on, "reason": "signals", "dense": round(top.dense, 4), "keyword": round(top.keyword, 4)}
+
+
+def _cite(hits: list[Hit], top_k: int) -> list[Hit]:
+    """The top entry, plus close runners-up (the model may need them), at most MAX_CITED."""
+    top = hits[0]
+    cited = [top]
+    for h in hits[1:min(top_k, MAX_CITED)]:
+        if h.dense >= top.dense - 0.03:
+            cited.append(h)
+    return cited
+
+
+def source_dicts(plan: Plan) -> list[dict]:
+    """The `sources` event payload."""
+    return [_source_dict(h) for h in plan.cited]

@@ -1,0 +1,86 @@
+import uuid
+
+from fastapi import APIRouter, Response
+from fastapi.responses import StreamingResponse
+
+from app.chat import service
+from app.chat.schemas import (
+    ExchangeRead,
+    FeedbackCreate,
+    MessageCreate,
+    MessageList,
+    MessageRead,
+    SessionCreate,
+    SessionList,
+    SessionRead,
+    SessionUpdate,
+)
+from app.core.db import SessionDep
+from app.core.deps import CurrentWorkspace
+
+router = APIRouter(prefix="/chat", tags=["chat"])
+
+
+@router.get("/sessions", response_model=SessionList)
+async def list_sessions(ws: CurrentWorkspace, session: SessionDep, q: str | None = None):
+    """The caller's conversations, newest first."""
+    return SessionList(items=await service.list_sessions(session=session, ws_id=ws.id, user_id=ws.user.id, q=q))
+
+
+@router.post("/sessions", response_model=SessionRead, status_code=201)
+async def create_session(body: SessionCreate, ws: CurrentWorkspace, session: SessionDep):
+    """Start a conversation."""
+    return await service.create_session(session=session, ws_id=ws.id, user_id=ws.user.id, title=body.title)
+
+
+@router.patch("/sessions/{session_id}", response_model=SessionRead)
+async def rename_session(session_id: uuid.UUID, body: SessionUpdate, ws: CurrentWorkspace, session: SessionDep):
+    """Rename a conversation."""
+    row = await service.get_session(session=session, ws_id=ws.id, user_id=ws.user.id, session_id=session_id)
+    return await service.rename_session(session=session, row=row, title=body.title)
+
+
+@router.delete("/sessions/{session_id}", status_code=204)
+async def delete_session(session_id: uuid.UUID, ws: CurrentWorkspace, session: SessionDep):
+    """Delete a conversation."""
+    row = await service.get_session(session=session, ws_id=ws.id, user_id=ws.user.id, session_id=session_id)
+    await service.delete_session(session=session, row=row)
+    return Response(status_code=204)
+
+
+@router.get("/sessions/{session_id}/messages", response_model=MessageList)
+async def list_messages(session_id: uuid.UUID, ws: CurrentWorkspace, session: SessionDep):
+    """A conversation's messages in order."""
+    await service.get_session(session=session, ws_id=ws.id, user_id=ws.user.id, session_id=session_id)
+    return MessageList(items=await service.list_messages(session=session, ws_id=ws.id, session_id=session_id))
+
+
+@router.post("/sessions/{session_id}/messages", response_model=ExchangeRead,
+             responses={200: {"content": {"text/event-stream": {}}}})
+async def send_message(session_id: uuid.UUID, body: MessageCreate, ws: CurrentWorkspace, session: SessionDep,
+                       stream: bool = True):
+    """Ask a question; the answer streams as SSE (meta, sources, token…, followups, done), or JSON with ?stream=false."""
+    await service.get_session(session=session, ws_id=ws.id, user_id=ws.user.id, session_id=session_id)
+    args = dict(ws_id=ws.id, user_id=ws.user.id, session_id=session_id, content=body.content,
+                followup_entry_id=body.followup_entry_id)
+    await session.close()  # the stream opens its own session; do not hold a connection meanwhile
+    if not stream:
+        user_id, assistant_id = await service.reply_json(**args)
+        msgs = {m.id: m for m in await service.list_messages(session=session, ws_id=ws.id, session_id=session_id)}
+        return ExchangeRead(user_message=MessageRead.model_validate(msgs[user_id]),
+                            assistant_message=MessageRead.model_validate(msgs[assistant_id]))
+
+    async def frames():
+        async for event in service.reply(**args):
+            yield event.encode()
+
+    return StreamingResponse(frames(), media_type="text/event-stream",
+                             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+
+
+@router.post("/messages/{message_id}/feedback", status_code=204)
+async def feedback(message_id: uuid.UUID, body: FeedbackCreate, ws: CurrentWorkspace, session: SessionDep):
+    """Thumbs up (1), down (-1) or clear (0) on an answer."""
+    await service.set_feedback(session=session, ws_id=ws.id, user_id=ws.user.id, message_id=message_id,
+                               rating=body.rating)
+    return Response(status_code=204)

