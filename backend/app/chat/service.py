@@ -4,7 +4,7 @@ import asyncio
 import logging
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 
 import anyio
@@ -145,8 +145,12 @@ async def _single(text: str) -> AsyncIterator:
 
 
 async def reply(*, ws_id: uuid.UUID, user_id: uuid.UUID, session_id: uuid.UUID, content: str,
-                followup_entry_id: uuid.UUID | None = None) -> AsyncIterator[ev.Event]:
-    """Answer one user message as a stream of events, persisting both sides of the exchange."""
+                followup_entry_id: uuid.UUID | None = None,
+                on_plan: Callable[[Plan], None] | None = None) -> AsyncIterator[ev.Event]:
+    """Answer one user message as a stream of events, persisting both sides of the exchange.
+
+    `on_plan` sees the full ranking before generation starts (`make eval` scores it).
+    """
     t0 = time.perf_counter()
     async with sessionmaker()() as session:
         settings = await load_settings(session=session, ws_id=ws_id)
@@ -190,6 +194,8 @@ async def reply(*, ws_id: uuid.UUID, user_id: uuid.UUID, session_id: uuid.UUID, 
             plan = await plan_answer(session=session, ws_id=ws_id, settings=settings, history=history,
                                      message=content, followup_entry_id=followup_entry_id)
             state["plan"] = plan
+            if on_plan:
+                on_plan(plan)
             yield ev.Meta(session_id=str(session_id), user_message_id=str(user_msg.id),
                           assistant_message_id=str(assistant_id), standalone_query=plan.standalone_query)
             yield ev.Sources(sources=source_dicts(plan))

@@ -1,0 +1,146 @@
+"""`make bench`: import speed, retrieval latency, 50 concurrent chat streams over loopback, API memory.
+
+Prints one JSON line of figures; docs/benchmarks.md records them with the command.
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import httpx
+import psutil
+
+from app.chat.contextualize import Turn
+from app.chat.pipeline import plan_answer
+from app.core.db import dispose_engine, sessionmaker
+from app.eval.run import pct, setup_workspace
+from app.models import Membership
+from app.users.service import ensure_user
+from app.workspaces.service import load_settings
+
+ROOT = Path(__file__).resolve().parents[3]
+PROBES = ["미성년자도 판매자 가입 되나요", "정산은 언제 들어와요", "반품 배송비 누가 내요", "상품 카테고리 바꾸고 싶어요",
+          "스마트스토어 수수료 얼마에요", "해외에서도 판매자 등록 가능?", "묶음배송 설정 방법", "리뷰 삭제 요청할 수 있나요",
+          "강남역 맛집 추천", "사업자 전환 어떻게 해요"]
+
+
+async def retrieval_latency(ws_id: uuid.UUID, rounds: int = 10) -> dict:
+    """Server-side plan latency (embed + keyword analysis + SQL + decision) on warm caches and cold queries."""
+    async with sessionmaker()() as s:
+        settings = await load_settings(session=s, ws_id=ws_id)
+        times = []
+        for r in range(rounds):
+            for q in PROBES:
+                plan = await plan_answer(session=s, ws_id=ws_id, settings=settings, history=[Turn("user", "안녕")],
+                                         message=f"{q} {r}" if r else q)
+                times.append(plan.retrieval_ms)
+    return {"retrieval_p50_ms": pct(times, 0.5), "retrieval_p95_ms": pct(times, 0.95), "n": len(times)}
+
+
+async def _stream(client: httpx.AsyncClient, url: str, headers: dict, question: str) -> dict:
+    t0 = time.perf_counter()
+    first = None
+    ok = False
+    async with client.stream("POST", url, json={"content": question}, headers=headers) as r:
+        if r.status_code != 200:
+            return {"ok": False, "status": r.status_code}
+        async for line in r.aiter_lines():
+            if line.startswith("event: token") and first is None:
+                first = (time.perf_counter() - t0) * 1000
+            if line.startswith("event: done"):
+                ok = True
+            if line.startswith("event: error"):
+                return {"ok": False, "status": "error-event"}
+    return {"ok": ok, "first_token_ms": first, "total_ms": (time.perf_counter() - t0) * 1000}
+
+
+async def concurrent_streams(base: str, ws_id: uuid.UUID, email: str, password: str, n: int) -> dict:
+    """`n` chat streams at once, each in its own session, measured from the client side."""
+    async with httpx.AsyncClient(base_url=base, timeout=60) as client:
+        tokens = (await client.post("/api/v1/auth/login", json={"email": email, "password": password})).json()
+        headers = {"Authorization": f"Bearer {tokens['access_token']}"}
+        sessions = [(await client.post(f"/api/v1/workspaces/{ws_id}/chat/sessions", json={}, headers=headers)).json()
+                    for _ in range(n)]
+        await _stream(client, f"/api/v1/workspaces/{ws_id}/chat/sessions/{sessions[0]['id']}/messages", headers,
+                      "워밍업 질문입니다")
+        t0 = time.perf_counter()
+        results = await asyncio.gather(*[
+            _stream(client, f"/api/v1/workspaces/{ws_id}/chat/sessions/{s['id']}/messages", headers,
+                    PROBES[i % len(PROBES)]) for i, s in enumerate(sessions)])
+        wall = time.perf_counter() - t0
+    firsts = [r["first_token_ms"] for r in results if r.get("first_token_ms") is not None]
+    return {"streams": n, "errors": sum(not r["ok"] for r in results), "first_token_p50_ms": pct(firsts, 0.5),
+            "first_token_p99_ms": pct(firsts, 0.99), "total_p99_ms": pct([r.get("total_ms", 0) for r in results], 0.99),
+            "wall_s": round(wall, 2)}
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+async def main(faq: Path, streams: int) -> dict:
+    ws_id, owner_id, imported, seconds = await setup_workspace(faq)
+    figures: dict = {"import": {"entries": imported["entries"], "seconds": round(seconds, 1)}}
+    print(f"import: {figures['import']}", file=sys.stderr)
+    figures["retrieval"] = await retrieval_latency(ws_id)
+    print(f"retrieval: {figures['retrieval']}", file=sys.stderr)
+    password = uuid.uuid4().hex
+    async with sessionmaker()() as s:
+        user = await ensure_user(session=s, email=f"bench-{uuid.uuid4().hex[:8]}@sangdam.dev", password=password)
+        s.add(Membership(workspace_id=ws_id, user_id=user.id, role="member"))
+        await s.commit()
+        email = user.email
+    port = _free_port()
+    env = os.environ | {"PYTHONPATH": str(ROOT / "backend"), "LOGIN_MAX_ATTEMPTS": "1000"}
+    api = subprocess.Popen([sys.executable, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1", "--port", str(port),
+                            "--log-level", "warning"], cwd=ROOT, env=env)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        async with httpx.AsyncClient() as c:
+            for _ in range(300):
+                try:
+                    if (await c.get(base + "/readyz")).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                await asyncio.sleep(0.2)
+        proc = psutil.Process(api.pid)
+        figures["api_rss_mb_idle"] = round(proc.memory_info().rss / 2**20, 1)
+        figures["chat_streams"] = await concurrent_streams(base, ws_id, email, password, streams)
+        figures["api_rss_mb_after_load"] = round(proc.memory_info().rss / 2**20, 1)
+    finally:
+        api.terminate()
+        api.wait(10)
+    return figures
+
+
+def cli() -> None:
+    parser = argparse.ArgumentParser(prog="make bench")
+    parser.add_argument("--faq", required=True)
+    parser.add_argument("--streams", type=int, default=50)
+    args = parser.parse_args()
+    faq = Path(args.faq)
+    if not faq.exists():
+        sys.exit(f"FAQ file not found: {faq} (set FAQ=<file>)")
+
+    async def run() -> None:
+        try:
+            print(json.dumps(await main(faq, args.streams), ensure_ascii=False))
+        finally:
+            await dispose_engine()
+
+    asyncio.run(run())
+
+
+if __name__ == "__main__":
+    cli()

@@ -1,0 +1,165 @@
+"""`make eval`: import a FAQ into a fresh workspace and score the chat pipeline on a question set.
+
+Every question goes through `chat.service.reply`, the code path of the chat endpoint (history, retrieval,
+on-topic decision, sources, generation); see ../shared/eval/FORMAT.md for the question and report formats.
+"""
+
+import argparse
+import asyncio
+import hashlib
+import json
+import statistics
+import sys
+import time
+import uuid
+from pathlib import Path
+
+from app.chat import events as ev
+from app.chat import service as chat
+from app.chat.pipeline import Plan
+from app.core.db import dispose_engine, sessionmaker
+from app.knowledge.jobs import import_file
+from app.llm.registry import default_chat_provider
+from app.models import ChatMessage, KnowledgeEntry
+from app.users.service import ensure_user
+from app.workspaces import service as workspaces
+
+
+def key_ref(key: str) -> str:
+    """The hash form of an FAQ key used by question sets."""
+    return "sha256:" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+
+
+def _norm_expected(items: list[str]) -> set[str]:
+    return {i if i.startswith("sha256:") else key_ref(i) for i in items}
+
+
+def pct(values: list[float], q: float) -> float:
+    """Percentile by nearest rank (0 when empty)."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return round(ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))], 1)
+
+
+async def setup_workspace(faq: Path) -> tuple[uuid.UUID, uuid.UUID, dict, float]:
+    """A fresh workspace with default settings holding `faq`; returns (ws, user, import result, seconds)."""
+    async with sessionmaker()() as s:
+        user = await ensure_user(session=s, email=f"eval-{uuid.uuid4().hex[:8]}@sangdam.dev", password=uuid.uuid4().hex)
+        ws = await workspaces.create(session=s, owner=user, name=f"eval {faq.name}")
+        t0 = time.perf_counter()
+        result = await import_file(session=s, ws_id=ws.id, filename=faq.name, data=faq.read_bytes())
+        return ws.id, user.id, result, time.perf_counter() - t0
+
+
+async def ask(ws_id: uuid.UUID, user_id: uuid.UUID, question: dict, keys: dict[uuid.UUID, str]) -> dict:
+    """Send one question (after its history) through the chat pipeline and record what it ranked."""
+    async with sessionmaker()() as s:
+        session = await chat.create_session(session=s, ws_id=ws_id, user_id=user_id, title=question["id"])
+        for turn in question.get("history", []):
+            s.add(ChatMessage(workspace_id=ws_id, session_id=session.id, role=turn["role"], content=turn["content"]))
+        await s.commit()
+    plans: list[Plan] = []
+    done: ev.Done | None = None
+    error = None
+    t0 = time.perf_counter()
+    async for event in chat.reply(ws_id=ws_id, user_id=user_id, session_id=session.id, content=question["question"],
+                                  on_plan=plans.append):
+        if isinstance(event, ev.Done):
+            done = event
+        elif isinstance(event, ev.Error):
+            error = event.message
+    plan = plans[0] if plans else None
+    ranked = [keys[h.entry_id] for h in plan.hits[:5]] if plan else []
+    return {"id": question["id"], "kind": question["kind"], "refused": bool(done.refused) if done else True,
+            "ranked": ranked, "ms": round((time.perf_counter() - t0) * 1000, 1),
+            "retrieval_ms": round(plan.retrieval_ms, 1) if plan else None,
+            "first_token_ms": done.latency_ms.get("first_token") if done else None,
+            "standalone_query": plan.standalone_query if plan else None, "error": error,
+            "expected": sorted(_norm_expected(question.get("expected", [])))}
+
+
+def score(rows: list[dict]) -> dict:
+    """Summarise per-question rows into the report's metrics."""
+    def answerable(kind: str) -> dict:
+        sel = [r for r in rows if r["kind"] == kind]
+        n = len(sel)
+        if not n:
+            return {"n": 0, "hit_at_1": 0.0, "hit_at_5": 0.0, "mrr": 0.0, "false_refusal_rate": 0.0}
+        hit1 = hit5 = rr = refused = 0.0
+        for r in sel:
+            if r["refused"]:
+                refused += 1
+                continue
+            ranks = [i for i, k in enumerate(map(key_ref, r["ranked"])) if k in set(r["expected"])]
+            if ranks:
+                hit1 += ranks[0] == 0
+                hit5 += ranks[0] < 5
+                rr += 1 / (ranks[0] + 1)
+        return {"n": n, "hit_at_1": round(hit1 / n, 4), "hit_at_5": round(hit5 / n, 4), "mrr": round(rr / n, 4),
+                "false_refusal_rate": round(refused / n, 4)}
+
+    off = [r for r in rows if r["kind"] == "offtopic"]
+    multi = answerable("multiturn")
+    multi.pop("mrr")
+    retrieval = [r["retrieval_ms"] for r in rows if r["retrieval_ms"] is not None]
+    first = [r["first_token_ms"] for r in rows if r["first_token_ms"] is not None]
+    return {
+        "single": answerable("single"),
+        "multiturn": multi,
+        "offtopic": {"n": len(off), "refusal_rate": round(sum(r["refused"] for r in off) / len(off), 4) if off else 0.0},
+        "latency_ms": {"retrieval_p50": pct(retrieval, 0.5), "retrieval_p95": pct(retrieval, 0.95),
+                       "first_token_p50": pct(first, 0.5), "first_token_p95": pct(first, 0.95)},
+    }
+
+
+async def main(faq: Path, questions_path: Path, report_path: Path) -> None:
+    from sqlalchemy import select
+
+    questions = [json.loads(line) for line in questions_path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    ws_id, user_id, imported, seconds = await setup_workspace(faq)
+    print(f"imported {imported['entries']} entries in {seconds:.1f} s", file=sys.stderr)
+    async with sessionmaker()() as s:
+        keys = dict((await s.execute(select(KnowledgeEntry.id, KnowledgeEntry.source_key)
+                                     .where(KnowledgeEntry.workspace_id == ws_id))).all())
+        settings = await workspaces.load_settings(session=s, ws_id=ws_id)
+    rows = []
+    for q in questions:
+        rows.append(await ask(ws_id, user_id, q, keys))
+    summary = score(rows)
+    chat_provider = settings.qa.chat_provider if settings.qa.chat_provider != "auto" else default_chat_provider()
+    summary["providers"] = {"embedding": settings.retrieval.embedding_provider, "chat": chat_provider}
+    summary["import_seconds"] = round(seconds, 1)
+    per_question = [{k: r[k] for k in ("id", "refused", "ranked", "ms")} |
+                    {"expected": r["expected"], "standalone_query": r["standalone_query"]} for r in rows]
+    report_path.write_text(json.dumps(summary | {"per_question": per_question}, ensure_ascii=False, indent=1),
+                           encoding="utf-8")
+    misses = [r for r in rows if r["kind"] != "offtopic" and (r["refused"] or not r["ranked"] or
+                                                             key_ref(r["ranked"][0]) not in r["expected"])]
+    wrong_off = [r for r in rows if r["kind"] == "offtopic" and not r["refused"]]
+    print(f"misses: {len(misses)} answerable, {len(wrong_off)} off-topic answered; details in {report_path}",
+          file=sys.stderr)
+    print(json.dumps(summary, ensure_ascii=False))
+
+
+def cli() -> None:
+    parser = argparse.ArgumentParser(prog="make eval")
+    parser.add_argument("--faq", required=True)
+    parser.add_argument("--questions", required=True)
+    parser.add_argument("--report", required=True)
+    args = parser.parse_args()
+    faq = Path(args.faq)
+    if not faq.exists():
+        sys.exit(f"FAQ file not found: {faq} (set FAQ=<file>)")
+
+    async def run() -> None:
+        try:
+            await main(faq, Path(args.questions), Path(args.report))
+        finally:
+            await dispose_engine()
+
+    asyncio.run(run())
+
+
+if __name__ == "__main__":
+    cli()
