@@ -45,7 +45,7 @@ def _sql(dim: int) -> str:
 WITH dense_chunks AS (
     SELECT entry_id, embedding::{vec} <=> CAST(:qvec AS {vec}) AS dist
     FROM knowledge_chunks
-    WHERE workspace_id = :ws AND embedding_dim = {int(dim)}
+    WHERE workspace_id = :ws AND embedding_dim = {int(dim)} AND embedding_model = :model
     ORDER BY embedding::{vec} <=> CAST(:qvec AS {vec})
     LIMIT :cand * 4
 ), dense AS (
@@ -61,7 +61,8 @@ WITH dense_chunks AS (
     LIMIT :cand
 ), fused AS (
     SELECT coalesce(d.entry_id, k.entry_id) AS entry_id,
-           coalesce(:wd / (:rrf + d.rnk), 0) + coalesce(:wk / (:rrf + k.rnk), 0) AS score,
+           coalesce(CAST(:wd AS float8) / (CAST(:rrf AS float8) + d.rnk), 0)
+             + coalesce(CAST(:wk AS float8) / (CAST(:rrf AS float8) + k.rnk), 0) AS score,
            coalesce(d.sim, 0) AS sim, coalesce(k.kscore, 0) AS kscore
     FROM dense d FULL JOIN kw k ON k.entry_id = d.entry_id
 )
@@ -87,7 +88,7 @@ async def search(*, session: AsyncSession, ws_id: uuid.UUID, query: str, setting
     w = settings.hybrid_weight  # share of the keyword signal
     rows = (await session.execute(text(_sql(embedder.dim)), {
         "qvec": vector_literal(qvec), "ws": ws_id, "tsq": tsquery_literal(terms) or "''", "cand": CANDIDATES,
-        "wd": 2 * (1 - w), "wk": 2 * w, "rrf": RRF_K, "lim": limit or max(settings.top_k, 5),
+        "model": embedder.name, "wd": 2 * (1 - w), "wk": 2 * w, "rrf": RRF_K, "lim": limit or max(settings.top_k, 5),
     })).all()
     hits = [Hit(entry_id=r[0], question=r[1], answer=r[2], category=r[3], related=r[4] or [], score=float(r[5]),
                 dense=float(r[6]), keyword=float(r[7])) for r in rows]
