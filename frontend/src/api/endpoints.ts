@@ -1,0 +1,118 @@
+/** One function per API route in docs/contract.md. */
+import { api, authFetch, buildUrl } from "./client";
+import { streamSSE, type SSEMessage } from "../lib/sse";
+import type {
+  AdminUser,
+  AdminWorkspace,
+  Category,
+  ChatMessage,
+  ChatSession,
+  Exchange,
+  Feedback,
+  ItemList,
+  Job,
+  KnowledgeEntry,
+  KnowledgeInput,
+  Me,
+  Member,
+  Page,
+  Role,
+  SettingsPatch,
+  TokenPair,
+  UsageRow,
+  Workspace,
+  WorkspaceSettings,
+} from "./types";
+
+const ws = (id: string) => `/workspaces/${encodeURIComponent(id)}`;
+
+export const authApi = {
+  login: (email: string, password: string) =>
+    api<TokenPair>("/auth/login", { method: "POST", body: { email, password }, anonymous: true }),
+  logout: (refresh_token: string) =>
+    api<void>("/auth/logout", { method: "POST", body: { refresh_token }, anonymous: true }),
+  me: () => api<Me>("/users/me"),
+};
+
+export const workspaceApi = {
+  list: () => api<ItemList<Workspace>>("/workspaces"),
+  get: (id: string) => api<Workspace>(ws(id)),
+  create: (name: string) => api<Workspace>("/workspaces", { method: "POST", body: { name } }),
+  rename: (id: string, name: string) => api<Workspace>(ws(id), { method: "PATCH", body: { name } }),
+  remove: (id: string) => api<void>(ws(id), { method: "DELETE" }),
+  members: (id: string) => api<ItemList<Member>>(`${ws(id)}/members`),
+  addMember: (id: string, email: string, role: Role) =>
+    api<Member>(`${ws(id)}/members`, { method: "POST", body: { email, role } }),
+  setRole: (id: string, userId: string, role: Role) =>
+    api<Member>(`${ws(id)}/members/${userId}`, { method: "PATCH", body: { role } }),
+  removeMember: (id: string, userId: string) => api<void>(`${ws(id)}/members/${userId}`, { method: "DELETE" }),
+  settings: (id: string) => api<WorkspaceSettings>(`${ws(id)}/settings`),
+  patchSettings: (id: string, patch: SettingsPatch) =>
+    api<WorkspaceSettings>(`${ws(id)}/settings`, { method: "PATCH", body: patch }),
+};
+
+export interface KnowledgeQuery {
+  q?: string;
+  category?: string;
+  offset?: number;
+  limit?: number;
+}
+
+export const knowledgeApi = {
+  list: (id: string, query: KnowledgeQuery) =>
+    api<Page<KnowledgeEntry>>(`${ws(id)}/knowledge`, { query: { ...query } }),
+  categories: (id: string) => api<ItemList<Category>>(`${ws(id)}/knowledge/categories`),
+  create: (id: string, body: KnowledgeInput) =>
+    api<KnowledgeEntry>(`${ws(id)}/knowledge`, { method: "POST", body }),
+  update: (id: string, entryId: string, body: Partial<KnowledgeInput>) =>
+    api<KnowledgeEntry>(`${ws(id)}/knowledge/${entryId}`, { method: "PATCH", body }),
+  remove: (id: string, entryId: string) => api<void>(`${ws(id)}/knowledge/${entryId}`, { method: "DELETE" }),
+  importFile: (id: string, file: File) => {
+    const form = new FormData();
+    form.append("file", file);
+    return api<Job>(`${ws(id)}/knowledge/import`, { method: "POST", body: form });
+  },
+  reembed: (id: string) => api<Job>(`${ws(id)}/knowledge/reembed`, { method: "POST" }),
+  job: (id: string, jobId: string) => api<Job>(`${ws(id)}/jobs/${jobId}`),
+};
+
+export const chatApi = {
+  sessions: (id: string, q?: string) => api<ItemList<ChatSession>>(`${ws(id)}/chat/sessions`, { query: { q } }),
+  createSession: (id: string, title?: string) =>
+    api<ChatSession>(`${ws(id)}/chat/sessions`, { method: "POST", body: title ? { title } : {} }),
+  renameSession: (id: string, sid: string, title: string) =>
+    api<ChatSession>(`${ws(id)}/chat/sessions/${sid}`, { method: "PATCH", body: { title } }),
+  deleteSession: (id: string, sid: string) => api<void>(`${ws(id)}/chat/sessions/${sid}`, { method: "DELETE" }),
+  messages: (id: string, sid: string) => api<ItemList<ChatMessage>>(`${ws(id)}/chat/sessions/${sid}/messages`),
+  ask: (id: string, sid: string, content: string, followup_entry_id?: string | null) =>
+    api<Exchange>(`${ws(id)}/chat/sessions/${sid}/messages`, {
+      method: "POST",
+      query: { stream: "false" },
+      body: followup_entry_id ? { content, followup_entry_id } : { content },
+    }),
+  /** Stream an answer; each SSE message is handed to onEvent. Rejects with SSEError or AbortError. */
+  stream: (
+    id: string,
+    sid: string,
+    body: { content: string; followup_entry_id?: string | null },
+    onEvent: (m: SSEMessage) => void,
+    signal: AbortSignal,
+  ) =>
+    streamSSE(
+      buildUrl(`${ws(id)}/chat/sessions/${sid}/messages`),
+      {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify(body.followup_entry_id ? body : { content: body.content }),
+      },
+      { fetchImpl: authFetch, signal, onEvent, retries: 0 },
+    ),
+  feedback: (id: string, messageId: string, rating: Feedback) =>
+    api<void>(`${ws(id)}/chat/messages/${messageId}/feedback`, { method: "POST", body: { rating } }),
+};
+
+export const adminApi = {
+  users: () => api<ItemList<AdminUser>>("/admin/users"),
+  workspaces: () => api<ItemList<AdminWorkspace>>("/admin/workspaces"),
+  usage: () => api<ItemList<UsageRow>>("/admin/usage"),
+};

@@ -1,0 +1,30 @@
+import type { Followup } from "../../api/types";
+import { useI18n } from "../../lib/i18n";
+
+export function FollowupChips({
+  followups,
+  onPick,
+  disabled,
+}: {
+  followups: Followup[];
+  onPick: (f: Followup) => void;
+  disabled?: boolean;
+}) {
+  const { t } = useI18n();
+  if (followups.length === 0) return null;
+  return (
+    <div className="followups" role="group" aria-label={t("chat.followups")}>
+      {followups.map((f, i) => (
+        <button
+          key={`${f.entry_id ?? "q"}-${i}`}
+          type="button"
+          className="chip"
+          disabled={disabled}
+          onClick={() => onPick(f)}
+        >
+          {f.question}
+        </button>
+      ))}
+    </div>
+  );
+}

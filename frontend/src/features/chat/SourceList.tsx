@@ -1,0 +1,41 @@
+import { useId, useState } from "react";
+import type { Source } from "../../api/types";
+import { useI18n } from "../../lib/i18n";
+import { ChevronIcon } from "../../components/ui/icons";
+
+/** Collapsible list of the knowledge entries an answer came from. */
+export function SourceList({ sources }: { sources: Source[] }) {
+  const { t } = useI18n();
+  const [open, setOpen] = useState(false);
+  const panelId = useId();
+  if (sources.length === 0) return null;
+  return (
+    <div className={`sources ${open ? "is-open" : ""}`}>
+      <button
+        type="button"
+        className="sources-toggle"
+        aria-expanded={open}
+        aria-controls={panelId}
+        onClick={() => setOpen((o) => !o)}
+      >
+        <ChevronIcon />
+        {t("chat.sources", { n: sources.length })}
+      </button>
+      {open && (
+        <ul id={panelId} className="sources-list" aria-label={t("chat.sources", { n: sources.length })}>
+          {sources.map((s, i) => (
+            <li key={`${s.entry_id}-${i}`} className="source">
+              <span className="source-title">{s.question}</span>
+              <span className="source-meta">
+                {s.category && <span className="badge badge-neutral" title={t("chat.category")}>{s.category}</span>}
+                <span className="source-score" title={t("chat.score")}>
+                  {t("chat.score")} {Number.isFinite(s.score) ? s.score.toFixed(2) : "–"}
+                </span>
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}

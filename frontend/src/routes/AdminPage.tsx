@@ -1,0 +1,163 @@
+import { useQuery } from "@tanstack/react-query";
+import { useState } from "react";
+import { adminApi } from "../api/endpoints";
+import { Badge } from "../components/ui/Badge";
+import { Card } from "../components/ui/Card";
+import { ErrorNote } from "../components/ui/ErrorNote";
+import { Skeleton } from "../components/ui/Skeleton";
+import { useAuth } from "../features/auth/AuthProvider";
+import { formatDate, formatNumber } from "../lib/format";
+import { useI18n } from "../lib/i18n";
+import { StatusPage } from "./StatusPage";
+
+type Tab = "usage" | "users" | "workspaces";
+
+export function AdminPage() {
+  const { me, loadingMe } = useAuth();
+  const { t } = useI18n();
+  if (loadingMe) return <div className="page"><Skeleton lines={4} label={t("common.loading")} /></div>;
+  if (!me?.is_admin) return <StatusPage kind="forbidden" />;
+  return <AdminContent />;
+}
+
+function AdminContent() {
+  const { t, locale } = useI18n();
+  const [tab, setTab] = useState<Tab>("usage");
+  const users = useQuery({ queryKey: ["admin", "users"], queryFn: adminApi.users, select: (d) => d.items });
+  const workspaces = useQuery({ queryKey: ["admin", "workspaces"], queryFn: adminApi.workspaces, select: (d) => d.items });
+  const usage = useQuery({ queryKey: ["admin", "usage"], queryFn: adminApi.usage, select: (d) => d.items });
+  const tabs: { id: Tab; label: string }[] = [
+    { id: "usage", label: t("admin.usage") },
+    { id: "users", label: t("admin.users") },
+    { id: "workspaces", label: t("admin.workspaces") },
+  ];
+  const n = (v: number | null | undefined, d = 0) => formatNumber(v, locale, d);
+
+  return (
+    <div className="page page-wide">
+      <header className="page-head">
+        <h1 className="page-title">{t("admin.title")}</h1>
+      </header>
+      <div className="tabs" role="tablist" aria-label={t("admin.title")}>
+        {tabs.map((x) => (
+          <button
+            key={x.id}
+            type="button"
+            role="tab"
+            id={`tab-${x.id}`}
+            aria-selected={tab === x.id}
+            aria-controls={`panel-${x.id}`}
+            className="tab"
+            onClick={() => setTab(x.id)}
+          >
+            {x.label}
+          </button>
+        ))}
+      </div>
+      <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
+        {tab === "usage" && (
+          <QueryTable query={usage}>
+            {(rows) => (
+              <table className="table">
+                <thead>
+                  <tr>
+                    <th scope="col">{t("admin.workspaces")}</th>
+                    <th scope="col" className="num">{t("admin.messages")}</th>
+                    <th scope="col" className="num">{t("admin.refusals")}</th>
+                    <th scope="col" className="num">{t("admin.feedback")}</th>
+                    <th scope="col" className="num">{t("admin.tokens")}</th>
+                    <th scope="col" className="num">{t("admin.latency")}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {rows.map((r) => (
+                    <tr key={r.workspace_id}>
+                      <td>{r.workspace_name}</td>
+                      <td className="num">{n(r.messages)}</td>
+                      <td className="num">{n(r.refusals)}</td>
+                      <td className="num">{n(r.feedback_up)} / {n(r.feedback_down)}</td>
+                      <td className="num">{n(r.prompt_tokens)} / {n(r.completion_tokens)}</td>
+                      <td className="num">{n(r.latency_p50_ms)} / {n(r.latency_p95_ms)} ms</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+          </QueryTable>
+        )}
+        {tab === "users" && (
+          <QueryTable query={users}>
+            {(rows) => (
+              <table className="table">
+                <thead>
+                  <tr>
+                    <th scope="col">{t("members.name")}</th>
+                    <th scope="col">{t("members.email")}</th>
+                    <th scope="col">{t("members.role")}</th>
+                    <th scope="col" className="num">{t("admin.workspaces")}</th>
+                    <th scope="col">{t("admin.created")}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {rows.map((u) => (
+                    <tr key={u.id}>
+                      <td>{u.name}</td>
+                      <td>{u.email}</td>
+                      <td>
+                        {u.is_admin && <Badge tone="accent">{t("admin.admin")}</Badge>}{" "}
+                        <Badge tone={u.is_active ? "ok" : "warn"}>{u.is_active ? t("admin.active") : t("admin.inactive")}</Badge>
+                      </td>
+                      <td className="num">{n(u.workspaces)}</td>
+                      <td>{formatDate(u.created_at, locale)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+          </QueryTable>
+        )}
+        {tab === "workspaces" && (
+          <QueryTable query={workspaces}>
+            {(rows) => (
+              <table className="table">
+                <thead>
+                  <tr>
+                    <th scope="col">{t("ws.name")}</th>
+                    <th scope="col">slug</th>
+                    <th scope="col" className="num">{t("admin.members")}</th>
+                    <th scope="col" className="num">{t("admin.entries")}</th>
+                    <th scope="col">{t("admin.created")}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {rows.map((w) => (
+                    <tr key={w.id}>
+                      <td>{w.name}</td>
+                      <td><code>{w.slug}</code></td>
+                      <td className="num">{n(w.members)}</td>
+                      <td className="num">{n(w.entries)}</td>
+                      <td>{formatDate(w.created_at, locale)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+          </QueryTable>
+        )}
+      </div>
+    </div>
+  );
+}
+
+function QueryTable<T>({
+  query,
+  children,
+}: {
+  query: { data?: T[]; isPending: boolean; error: Error | null };
+  children: (rows: T[]) => React.ReactNode;
+}) {
+  const { t } = useI18n();
+  if (query.isPending) return <Skeleton lines={5} label={t("common.loading")} />;
+  if (query.error) return <ErrorNote>{query.error.message}</ErrorNote>;
+  return <Card className="table-card">{children(query.data ?? [])}</Card>;
+}
