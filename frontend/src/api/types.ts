@@ -109,6 +109,8 @@ export interface Source {
   question: string;
   category: string | null;
   score: number;
+  /** Cosine similarity, sent by the backend next to the fused rank score. */
+  similarity?: number;
 }
 
 export interface Followup {

@@ -3,6 +3,10 @@ import type { Source } from "../../api/types";
 import { useI18n } from "../../lib/i18n";
 import { ChevronIcon } from "../../components/ui/icons";
 
+function formatScore(n: number | undefined): string {
+  return typeof n === "number" && Number.isFinite(n) ? n.toFixed(2) : "–";
+}
+
 /** Collapsible list of the knowledge entries an answer came from. */
 export function SourceList({ sources }: { sources: Source[] }) {
   const { t } = useI18n();
@@ -28,8 +32,8 @@ export function SourceList({ sources }: { sources: Source[] }) {
               <span className="source-title">{s.question}</span>
               <span className="source-meta">
                 {s.category && <span className="badge badge-neutral" title={t("chat.category")}>{s.category}</span>}
-                <span className="source-score" title={t("chat.score")}>
-                  {t("chat.score")} {Number.isFinite(s.score) ? s.score.toFixed(2) : "–"}
+                <span className="source-score">
+                  {t("chat.score")} {formatScore(s.similarity ?? s.score)}
                 </span>
               </span>
             </li>
