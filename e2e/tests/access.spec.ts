@@ -1,18 +1,18 @@
 import { expect, test } from "@playwright/test";
-import { ADMIN, MEMBER_STATE, apiAs, shot } from "./helpers";
+import { ADMIN_STATE, MEMBER_STATE, apiAs, shot } from "./helpers";
 
 test.describe("a member", () => {
   test.use({ storageState: MEMBER_STATE });
 
   let otherId = "";
   test.beforeAll(async ({ request }) => {
-    const admin = await apiAs(request, ADMIN);
+    const admin = await apiAs(request, ADMIN_STATE);
     const res = await admin.post("/workspaces", { name: `e2e 비공개 ${Date.now()}` });
     expect(res.ok()).toBeTruthy();
     otherId = ((await res.json()) as { id: string }).id;
   });
   test.afterAll(async ({ request }) => {
-    const admin = await apiAs(request, ADMIN);
+    const admin = await apiAs(request, ADMIN_STATE);
     if (otherId) await admin.delete(`/workspaces/${otherId}`);
   });
 

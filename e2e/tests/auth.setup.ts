@@ -14,7 +14,8 @@ setup("log in as the demo member", async ({ page }) => {
 
 setup("a wrong password is shown inline", async ({ page }) => {
   await page.goto("/login");
-  await page.getByLabel("이메일").fill(ADMIN.email);
+  // Another address than the seeded ones: failed attempts count towards the per-email login limit.
+  await page.getByLabel("이메일").fill("nobody@sangdam.dev");
   await page.getByLabel("비밀번호").fill("wrong-password");
   await page.getByRole("button", { name: "로그인" }).click();
   await expect(page.getByRole("alert")).toContainText("올바르지 않습니다");

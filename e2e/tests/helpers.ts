@@ -1,4 +1,5 @@
 import { expect, type APIRequestContext, type Page } from "@playwright/test";
+import fs from "node:fs";
 import path from "node:path";
 
 export const ADMIN = { email: "admin@sangdam.dev", password: "sangdam-admin" };
@@ -13,12 +14,17 @@ export async function shot(page: Page, name: string) {
   await page.screenshot({ path: path.join(__dirname, "..", "test-results", "screenshots", `${name}.png`), fullPage: true });
 }
 
-/** A logged-in API client (its own refresh-token family, so it never disturbs the browser session). */
-export async function apiAs(request: APIRequestContext, user: { email: string; password: string }) {
-  const res = await request.post("/api/v1/auth/login", { data: user });
-  expect(res.ok(), `login ${user.email}: ${res.status()}`).toBeTruthy();
-  const { access_token } = (await res.json()) as { access_token: string };
-  const headers = { Authorization: `Bearer ${access_token}` };
+/**
+ * An API client using the access token the setup project stored (no extra logins: the backend
+ * rate-limits them per email). Only the access token is used, so the browser's refresh token stays valid.
+ */
+export async function apiAs(request: APIRequestContext, stateFile: string) {
+  const state = JSON.parse(fs.readFileSync(stateFile, "utf8")) as {
+    origins: { localStorage: { name: string; value: string }[] }[];
+  };
+  const access = state.origins.flatMap((o) => o.localStorage).find((e) => e.name === "sangdam.access_token")?.value;
+  expect(access, `access token in ${stateFile}`).toBeTruthy();
+  const headers = { Authorization: `Bearer ${access}` };
   return {
     get: (url: string) => request.get(`/api/v1${url}`, { headers }),
     post: (url: string, data?: unknown) => request.post(`/api/v1${url}`, { headers, data }),

@@ -1,18 +1,18 @@
 import { expect, test } from "@playwright/test";
-import { ADMIN, apiAs, ask, demoWorkspaceId, shot } from "./helpers";
+import { ADMIN_STATE, apiAs, ask, demoWorkspaceId, shot } from "./helpers";
 
 let wsId = "";
 let original: { qa: { followup_count: number }; profile: { refusal_message: string } } | null = null;
 
 test.beforeAll(async ({ request }) => {
-  const api = await apiAs(request, ADMIN);
+  const api = await apiAs(request, ADMIN_STATE);
   wsId = await demoWorkspaceId(api);
   original = await (await api.get(`/workspaces/${wsId}/settings`)).json();
 });
 
 test.afterAll(async ({ request }) => {
   if (!original) return;
-  const api = await apiAs(request, ADMIN);
+  const api = await apiAs(request, ADMIN_STATE);
   await api.patch(`/workspaces/${wsId}/settings`, {
     qa: { followup_count: original.qa.followup_count },
     profile: { refusal_message: original.profile.refusal_message },

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { ADMIN, DEMO_WORKSPACE, apiAs, shot } from "./helpers";
+import { ADMIN_STATE, DEMO_WORKSPACE, apiAs, shot } from "./helpers";
 
 test("log in and see the workspace list, create one, switch language", async ({ page, request }) => {
   await page.goto("/workspaces");
@@ -24,7 +24,7 @@ test("log in and see the workspace list, create one, switch language", async ({ 
     await page.getByRole("button", { name: "Change language" }).click();
     await expect(page.getByRole("heading", { level: 1, name: "워크스페이스" })).toBeVisible();
   } finally {
-    const api = await apiAs(request, ADMIN);
+    const api = await apiAs(request, ADMIN_STATE);
     await api.delete(`/workspaces/${createdId}`);
   }
 });

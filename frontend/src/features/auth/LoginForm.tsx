@@ -32,6 +32,8 @@ export function LoginForm({ onLogin, notice }: LoginFormProps) {
     } catch (err) {
       if (err instanceof ApiError && (err.status === 401 || err.status === 400 || err.status === 422)) {
         setError(t("auth.invalid"));
+      } else if (err instanceof ApiError && err.status === 429) {
+        setError(t("auth.tooMany"));
       } else {
         setError(err instanceof Error ? `${t("common.error")}: ${err.message}` : t("common.error"));
       }
