@@ -41,7 +41,7 @@ function ExpiredRedirect() {
 
 function Toasts({ children }: { children: React.ReactNode }) {
   const { t } = useI18n();
-  return <ToastProvider label={t("toast.region")}>{children}</ToastProvider>;
+  return <ToastProvider label={t("toast.region")} closeLabel={t("common.close")}>{children}</ToastProvider>;
 }
 
 export function AppRoutes() {

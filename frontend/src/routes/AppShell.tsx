@@ -24,7 +24,7 @@ export function AppShell() {
   return (
     <div className={`shell ${menuOpen ? "menu-open" : ""}`}>
       <a href="#main" className="skip-link">
-        본문으로 건너뛰기
+        {t("nav.skip")}
       </a>
       <aside className="sidebar">
         <div className="sidebar-top">

@@ -1,5 +1,6 @@
 import { useEffect, useId, useRef, type ReactNode } from "react";
 import { createPortal } from "react-dom";
+import { useI18n } from "../../lib/i18n";
 
 export interface DialogProps {
   open: boolean;
@@ -12,6 +13,7 @@ export interface DialogProps {
 /** Modal dialog: focus moves in on open and back on close; Escape and the backdrop close it. */
 export function Dialog({ open, title, onClose, children, footer }: DialogProps) {
   const titleId = useId();
+  const closeLabel = useI18n().t("common.close");
   const panel = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (!open) return;
@@ -55,7 +57,7 @@ export function Dialog({ open, title, onClose, children, footer }: DialogProps) 
       >
         <div className="dialog-head">
           <h2 id={titleId}>{title}</h2>
-          <button type="button" className="icon-btn dialog-x" aria-label="닫기 / Close" onClick={onClose}>
+          <button type="button" className="icon-btn dialog-x" aria-label={closeLabel} onClick={onClose}>
             ×
           </button>
         </div>

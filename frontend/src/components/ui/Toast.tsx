@@ -14,7 +14,15 @@ interface ToastApi {
 const ToastContext = createContext<ToastApi>({ show: () => undefined });
 
 /** Small toasts in a polite live region, gone after a few seconds. */
-export function ToastProvider({ children, label = "알림" }: { children: ReactNode; label?: string }) {
+export function ToastProvider({
+  children,
+  label = "알림",
+  closeLabel = "닫기",
+}: {
+  children: ReactNode;
+  label?: string;
+  closeLabel?: string;
+}) {
   const [items, setItems] = useState<ToastItem[]>([]);
   const next = useRef(1);
   const dismiss = useCallback((id: number) => setItems((xs) => xs.filter((x) => x.id !== id)), []);
@@ -35,7 +43,7 @@ export function ToastProvider({ children, label = "알림" }: { children: ReactN
           {items.map((t) => (
             <div key={t.id} className={`toast toast-${t.tone}`} role={t.tone === "error" ? "alert" : "status"}>
               <span>{t.text}</span>
-              <button type="button" className="toast-x" aria-label="닫기 / Close" onClick={() => dismiss(t.id)}>
+              <button type="button" className="toast-x" aria-label={closeLabel} onClick={() => dismiss(t.id)}>
                 ×
               </button>
             </div>
