@@ -1,0 +1,149 @@
+import datetime
+import pickle
+import time
+import uuid
+
+import pytest
+from sqlalchemy import func, select
+from tests.conftest import SMARTSTORE_PKL, add_member, make_actor, make_workspace, run_worker
+from tests.helpers import DEMO_FAQ, demo_entries
+
+from app.core.db import sessionmaker
+from app.models import KnowledgeChunk, KnowledgeEntry
+
+
+def url(ws_id, tail: str = "") -> str:
+    return f"/api/v1/workspaces/{ws_id}{tail}"
+
+
+async def upload(client, actor, ws_id, filename: str, data: bytes):
+    return await client.post(url(ws_id, "/knowledge/import"), files={"file": (filename, data)},
+                             headers=actor.headers)
+
+
+async def counts(ws_id) -> tuple[int, int]:
+    """(entries, chunks) of a workspace, straight from the database."""
+    async with sessionmaker()() as s:
+        ws = uuid.UUID(str(ws_id))
+        entries = await s.scalar(select(func.count()).select_from(KnowledgeEntry)
+                                 .where(KnowledgeEntry.workspace_id == ws))
+        chunks = await s.scalar(select(func.count()).select_from(KnowledgeChunk)
+                                .where(KnowledgeChunk.workspace_id == ws))
+        return entries, chunks
+
+
+async def finished_job(client, actor, ws_id, job_id) -> dict:
+    await run_worker()
+    r = await client.get(url(ws_id, f"/jobs/{job_id}"), headers=actor.headers)
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+async def test_import_demo_json_then_reimport_is_idempotent(client):
+    owner = await make_actor(client)
+    ws = await make_workspace(client, owner)
+    demo = demo_entries()
+
+    r = await upload(client, owner, ws["id"], "demo_faq.json", DEMO_FAQ.read_bytes())
+    assert r.status_code == 202, r.text
+    queued = r.json()
+    assert queued["kind"] == "import_knowledge" and queued["status"] == "queued"
+    assert queued["progress"] == {"processed": 0, "total": 0}
+
+    job = await finished_job(client, owner, ws["id"], queued["id"])
+    assert job["status"] == "succeeded", job
+    assert job["error"] is None and job["started_at"] and job["finished_at"]
+    assert job["progress"] == {"processed": len(demo), "total": len(demo)}
+    assert job["result"] == {"entries": len(demo), "created": len(demo), "indexed": len(demo)}
+    entries, chunks = await counts(ws["id"])
+    assert entries == len(demo) and chunks >= 2 * len(demo)
+
+    listed = (await client.get(url(ws["id"], "/knowledge?limit=200"), headers=owner.headers)).json()
+    assert listed["total"] == len(demo)
+    assert {e["question"] for e in listed["items"]} == {d["question"] for d in demo}
+
+    # The same file again: nothing new, nothing duplicated, nothing re-embedded.
+    async with sessionmaker()() as s:
+        chunk_ids = set((await s.execute(select(KnowledgeChunk.id).where(
+            KnowledgeChunk.workspace_id == uuid.UUID(ws["id"])))).scalars())
+    r = await upload(client, owner, ws["id"], "demo_faq.json", DEMO_FAQ.read_bytes())
+    job = await finished_job(client, owner, ws["id"], r.json()["id"])
+    assert job["status"] == "succeeded"
+    assert job["result"] == {"entries": len(demo), "created": 0, "indexed": 0}
+    assert job["progress"] == {"processed": len(demo), "total": len(demo)}
+    assert await counts(ws["id"]) == (entries, chunks)
+    async with sessionmaker()() as s:
+        after = set((await s.execute(select(KnowledgeChunk.id).where(
+            KnowledgeChunk.workspace_id == uuid.UUID(ws["id"])))).scalars())
+    assert after == chunk_ids
+
+    jobs = (await client.get(url(ws["id"], "/jobs"), headers=owner.headers)).json()["items"]
+    assert [j["status"] for j in jobs] == ["succeeded", "succeeded"]
+
+
+async def test_upload_rejections(client):
+    owner, member = await make_actor(client), await make_actor(client)
+    ws = await make_workspace(client, owner)
+    await add_member(client, owner, ws["id"], member)
+
+    r = await upload(client, owner, ws["id"], "faq.txt", b"question,answer\nq,a\n")
+    assert r.status_code == 415 and r.json()["error"] == "unsupported_file"
+    r = await upload(client, owner, ws["id"], "faq.json", b"")
+    assert r.status_code == 400
+    assert r.json() == {"error": "empty_file", "message": "The file is empty."}
+    r = await client.post(url(ws["id"], "/knowledge/import"), headers=owner.headers)
+    assert r.status_code == 422 and r.json()["error"] == "validation_error"
+    r = await upload(client, member, ws["id"], "demo_faq.json", DEMO_FAQ.read_bytes())
+    assert r.status_code == 403 and r.json()["error"] == "forbidden"
+    assert (await client.get(url(ws["id"], "/jobs"), headers=owner.headers)).json()["items"] == []
+
+
+@pytest.mark.parametrize(("filename", "data", "message"), [
+    ("evil.pkl", pickle.dumps(datetime.date.today()), "datetime"),
+    ("faq.csv", "제목,비고\n배송은 언제 오나요?,메모\n".encode(), ""),
+    ("faq.json", b"{not json", ""),
+], ids=["pickle-with-class", "csv-missing-answer-column", "broken-json"])
+async def test_bad_file_fails_the_job_and_writes_nothing(client, filename, data, message):
+    owner = await make_actor(client)
+    ws = await make_workspace(client, owner)
+    r = await upload(client, owner, ws["id"], filename, data)
+    assert r.status_code == 202, r.text
+
+    job = await finished_job(client, owner, ws["id"], r.json()["id"])
+    assert job["status"] == "failed", job
+    assert job["error"] and message in job["error"]
+    assert not job["error"].startswith(("retrying", "TypeError", "KeyError"))
+    assert job["finished_at"] is not None
+    assert await counts(ws["id"]) == (0, 0)
+
+
+async def test_real_smartstore_file():
+    """The real FAQ imports completely and cleanly (skipped where the data is not available)."""
+    if not SMARTSTORE_PKL.exists():
+        pytest.skip(f"{SMARTSTORE_PKL} is not available")
+    from app.knowledge.jobs import import_file
+    from app.users.service import ensure_user
+    from app.workspaces import service as workspaces
+
+    async with sessionmaker()() as s:
+        owner = await ensure_user(session=s, email=f"real-{uuid.uuid4().hex[:8]}@test.sangdam.dev", password="x")
+        ws = await workspaces.create(session=s, owner=owner, name="real faq")
+        t0 = time.perf_counter()
+        result = await import_file(session=s, ws_id=ws.id, filename=SMARTSTORE_PKL.name,
+                                   data=SMARTSTORE_PKL.read_bytes())
+        print(f"real FAQ import: {time.perf_counter() - t0:.1f} s")
+        assert result["entries"] == 2717 and result["created"] == 2717
+        entries = await s.scalar(select(func.count()).select_from(KnowledgeEntry)
+                                 .where(KnowledgeEntry.workspace_id == ws.id))
+        assert entries == 2717
+        categories = await s.scalar(select(func.count(func.distinct(KnowledgeEntry.category)))
+                                    .where(KnowledgeEntry.workspace_id == ws.id))
+        assert categories >= 5
+        widget = await s.scalar(select(func.count()).select_from(KnowledgeEntry).where(
+            KnowledgeEntry.workspace_id == ws.id, KnowledgeEntry.answer.contains("도움이 되었나요")))
+        assert widget == 0
+        unindexed = await s.scalar(select(func.count()).select_from(KnowledgeEntry).where(
+            KnowledgeEntry.workspace_id == ws.id,
+            ~select(KnowledgeChunk.id).where(KnowledgeChunk.entry_id == KnowledgeEntry.id).exists()))
+        assert unindexed == 0
+        await workspaces.delete(session=s, ws=ws)
