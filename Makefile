@@ -36,6 +36,10 @@ frontend/node_modules/.installed: frontend/package-lock.json
 	cd frontend && npm ci --no-audit --no-fund
 	touch $@
 
+e2e/node_modules/.installed: e2e/package-lock.json
+	cd e2e && npm ci --no-audit --no-fund
+	touch $@
+
 frontend/dist/index.html: frontend/node_modules/.installed $(shell find frontend/src frontend/index.html -type f 2>/dev/null)
 	cd frontend && npm run build
 
@@ -54,7 +58,7 @@ chromium: ## install Debian's chromium for the browser tests when missing
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
-test: build chromium ## backend pytest, frontend unit tests, Playwright e2e (throw-away services)
+test: build chromium e2e/node_modules/.installed ## backend pytest, frontend unit tests, Playwright e2e (throw-away services)
 	cd frontend && npm test
 	$(STACK) test --e2e
 
@@ -64,7 +68,7 @@ test-backend: install ## backend pytest only (pass ARGS=... to pytest)
 test-frontend: frontend/node_modules/.installed ## frontend unit tests only
 	cd frontend && npm test
 
-e2e: build chromium ## the Playwright journeys alone
+e2e: build chromium e2e/node_modules/.installed ## the Playwright journeys alone
 	$(STACK) test --e2e-only
 
 eval: install ## measure the chat pipeline on a question set (FAQ, QUESTIONS, REPORT)

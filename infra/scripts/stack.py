@@ -173,7 +173,7 @@ def _e2e(env: dict[str, str]) -> int:
     procs = Procs()
     try:
         serve(procs, env | {"LOGIN_MAX_ATTEMPTS": "1000"}, port, logdir)
-        code = subprocess.run(["npx", "playwright", "test", "-c", "e2e/playwright.config.ts"], cwd=ROOT,
+        code = subprocess.run(["npx", "playwright", "test", "-c", "playwright.config.ts"], cwd=ROOT / "e2e",
                               env=_env(env | {"E2E_BASE_URL": f"http://127.0.0.1:{port}"})).returncode
         if code != 0:
             for name in ("api.log", "worker.log"):
