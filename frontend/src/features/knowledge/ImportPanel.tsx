@@ -24,10 +24,10 @@ export function ImportPanel({ ws }: { ws: string }) {
   const status = job.data?.status;
 
   useEffect(() => {
-    if (status === "succeeded") {
-      toast.show(`${t("kb.job.succeeded")}`, "success");
-      void qc.invalidateQueries({ queryKey: kbKeys.all(ws) });
-    }
+    if (status === "succeeded") toast.show(t("kb.job.succeeded"), "success");
+    if (status === "failed") toast.show(t("kb.job.failed"), "error");
+    // A failed import may still have stored some entries, so refresh the list either way.
+    if (status === "succeeded" || status === "failed") void qc.invalidateQueries({ queryKey: kbKeys.all(ws) });
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [status]);
 
@@ -96,7 +96,7 @@ export function ImportPanel({ ws }: { ws: string }) {
             value={status === "succeeded" ? 1 : progress?.processed ?? 0}
             max={status === "succeeded" ? 1 : progress?.total ?? 0}
           />
-          {job.data.error && <ErrorNote>{job.data.error}</ErrorNote>}
+          {status === "failed" && job.data.error && <ErrorNote>{job.data.error}</ErrorNote>}
         </div>
       )}
     </div>
