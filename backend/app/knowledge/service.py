@@ -67,6 +67,7 @@ async def update_entry(*, session: AsyncSession, ws_id: uuid.UUID, entry_id: uui
         setattr(entry, field, value.strip() if isinstance(value, str) else value)
     await ingest.reindex_entry(session=session, ws_id=ws_id, entry=entry)
     await session.commit()
+    await session.refresh(entry)  # updated_at is set by the database (onupdate) and expired after the flush
     return entry
 
 
