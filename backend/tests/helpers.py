@@ -39,6 +39,49 @@ async def seed_demo(ws_id) -> dict:
                                  data=DEMO_FAQ.read_bytes())
 
 
+_template: dict = {}
+
+_CLONE_ENTRIES = """
+INSERT INTO knowledge_entries (id, workspace_id, source_key, key_hash, question, answer, category, related,
+                               content_hash)
+SELECT md5(id::text || CAST(:dst AS uuid)::text)::uuid, CAST(:dst AS uuid), source_key, key_hash, question,
+       answer, category, related, content_hash
+FROM knowledge_entries WHERE workspace_id = :src
+"""
+_CLONE_CHUNKS = """
+INSERT INTO knowledge_chunks (id, workspace_id, entry_id, kind, ord, text, embedding, embedding_model, embedding_dim,
+                              lexemes)
+SELECT gen_random_uuid(), CAST(:dst AS uuid), md5(entry_id::text || CAST(:dst AS uuid)::text)::uuid, kind, ord,
+       text, embedding, embedding_model, embedding_dim, lexemes
+FROM knowledge_chunks WHERE workspace_id = :src
+"""
+
+
+async def clone_demo(ws_id) -> None:
+    """Give a workspace the demo knowledge, indexed: embed it once per test run, then copy the rows in SQL.
+
+    Embedding the demo costs tens of seconds on a small CPU; tests that only need the knowledge present use this.
+    """
+    from sqlalchemy import text
+
+    from app.core.db import sessionmaker
+    from app.users.service import ensure_user
+    from app.workspaces import service as workspaces
+
+    if "id" not in _template:
+        async with sessionmaker()() as s:
+            owner = await ensure_user(session=s, email=f"template-{uuid.uuid4().hex[:8]}@test.sangdam.dev",
+                                      password="pw-123456")
+            ws = await workspaces.create(session=s, owner=owner, name="demo template")
+            _template["id"] = ws.id
+        await seed_demo(_template["id"])
+    async with sessionmaker()() as s:
+        params = {"src": _template["id"], "dst": uuid.UUID(str(ws_id))}
+        await s.execute(text(_CLONE_ENTRIES), params)
+        await s.execute(text(_CLONE_CHUNKS), params)
+        await s.commit()
+
+
 async def entry_ids(ws_id) -> dict[str, str]:
     """Question -> entry id for every entry of a workspace."""
     from sqlalchemy import select

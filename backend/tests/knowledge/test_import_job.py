@@ -5,11 +5,11 @@ import uuid
 
 import pytest
 from sqlalchemy import func, select
-from tests.conftest import SMARTSTORE_PKL, add_member, make_actor, make_workspace, run_worker
-from tests.helpers import DEMO_FAQ, demo_entries
 
 from app.core.db import sessionmaker
 from app.models import KnowledgeChunk, KnowledgeEntry
+from tests.conftest import SMARTSTORE_PKL, add_member, make_actor, make_workspace, run_worker
+from tests.helpers import DEMO_FAQ, demo_entries
 
 
 def url(ws_id, tail: str = "") -> str:

@@ -1,7 +1,6 @@
+from app.workspaces.schemas import DEFAULT_REFUSAL
 from tests.conftest import add_member, make_actor, make_workspace, run_worker, unique_email
 from tests.helpers import patch_settings
-
-from app.workspaces.schemas import DEFAULT_REFUSAL
 
 
 def url(ws_id, tail: str = "") -> str:
