@@ -99,6 +99,7 @@ class Postgres:
 
     data_dir: Path
     port: int
+    reused: bool = False  # True when start() found this cluster already running (then stop() leaves it)
 
     @property
     def url(self) -> str:
@@ -130,7 +131,8 @@ class Postgres:
         if ids:
             os.chown(sockdir, *ids)
         if port_open(self.port) and (pgdata / "postmaster.pid").exists():
-            return  # our own cluster is already up (a second `make run`)
+            self.reused = True  # our own cluster is already up (another `make run` or `make import`)
+            return
         if port_open(self.port):
             sys.exit(f"Port {self.port} is taken by another program; set SANGDAM_PG_PORT.")
         opts = f"-h 127.0.0.1 -p {self.port} -k {sockdir} -c max_connections=200 -c shared_buffers=256MB"
@@ -154,7 +156,7 @@ class Postgres:
     def stop(self) -> None:
         """Stop the cluster (fast shutdown)."""
         pgdata = self.data_dir / "pgdata"
-        if (pgdata / "postmaster.pid").exists():
+        if not self.reused and (pgdata / "postmaster.pid").exists():
             _run_pg([str(_pg_bin() / "pg_ctl"), "-D", str(pgdata), "-m", "fast", "-w", "stop"],
                     _as_pg_user(), capture_output=True)
 

@@ -18,7 +18,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from embedded import Postgres, Redis, free_port
+from embedded import Postgres, Redis, free_port, port_open
 
 ROOT = Path(__file__).resolve().parents[2]
 PY = sys.executable
@@ -54,8 +54,9 @@ def services(persistent: bool):
         else:
             port = int(os.environ.get("SANGDAM_REDIS_PORT", "63799")) if persistent else free_port()
             redis = Redis(base / "redis", port, persist=persistent)
-            redis.start()
-            started.append(redis)
+            if not (persistent and port_open(port) and not pg_reused(started)):
+                redis.start()  # else: the running `make run` owns it (make import beside make run)
+                started.append(redis)
             env["REDIS_URL"] = redis.url
         yield env
     finally:
@@ -63,6 +64,11 @@ def services(persistent: bool):
             svc.stop()
         if not persistent:
             shutil.rmtree(base, ignore_errors=True)
+
+
+def pg_reused(started: list) -> bool:
+    """False when we started PostgreSQL ourselves (so a busy Redis port is someone else's)."""
+    return not any(isinstance(s, Postgres) and not s.reused for s in started)
 
 
 def _tmp_root() -> Path:
@@ -132,8 +138,19 @@ def serve(procs: Procs, env: dict[str, str], port: int, logdir: Path | None = No
     raise SystemExit("API did not become ready in 120 s")
 
 
+def _stop_on_sigterm() -> None:
+    def handler(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, handler)
+    signal.signal(signal.SIGINT, handler)  # also when started in the background, where SIGINT is ignored
+
+
 def cmd_run(args) -> int:
     port = int(os.environ.get("PORT", "8000"))
+    if port_open(port):
+        raise SystemExit(f"Port {port} is already in use (another `make run`?); set PORT=<other port>.")
+    _stop_on_sigterm()
     with services(persistent=True) as env:
         migrate(env)
         seed(env, args.faq)
@@ -193,6 +210,7 @@ def cmd_exec(args) -> int:
 
 def cmd_dev(args) -> int:
     """API with auto-reload plus a worker, on the `run` data."""
+    _stop_on_sigterm()
     with services(persistent=True) as env:
         migrate(env)
         seed(env)
