@@ -31,7 +31,8 @@ test("import a FAQ file and follow the job's progress bar", async ({ page }) => 
   await page.getByRole("button", { name: "가져오기 시작" }).click();
   const progress = page.getByRole("progressbar", { name: "작업 진행률" });
   await expect(progress).toBeVisible();
-  await expect(page.getByText("완료", { exact: true })).toBeVisible({ timeout: 60_000 });
+  const panel = page.getByRole("region", { name: "파일 가져오기" });
+  await expect(panel.getByText("완료", { exact: true })).toBeVisible({ timeout: 60_000 });
   await expect(progress).toHaveAttribute("aria-valuenow", "100");
   const list = page.getByRole("list", { name: "지식 베이스" });
   await expect(list.getByRole("listitem")).toHaveCount(2);
