@@ -46,3 +46,12 @@ test("settings validate on the client and take effect on the next answer", async
   await expect(refused.getByText("답변 범위 밖")).toBeVisible();
   await shot(page, "settings-effect-in-chat");
 });
+
+test("try it: a preview question shows the answer's sources", async ({ page }) => {
+  await page.goto(`/w/${wsId}/settings`);
+  await page.getByLabel("테스트 질문").fill("배송비는 어떻게 설정하나요?");
+  await page.getByRole("button", { name: "질문해 보기" }).click();
+  const sources = page.getByRole("list", { name: /출처 \d+개/ });
+  await expect(sources.getByRole("listitem").first()).toBeVisible();
+  await shot(page, "settings-try-it");
+});

@@ -28,3 +28,14 @@ test("log in and see the workspace list, create one, switch language", async ({ 
     await api.delete(`/workspaces/${createdId}`);
   }
 });
+
+test("an owner sees members with editable roles", async ({ page }) => {
+  await page.goto("/workspaces");
+  await page.getByRole("link", { name: DEMO_WORKSPACE }).click();
+  await page.getByRole("link", { name: "멤버" }).click();
+  await expect(page.getByRole("heading", { name: "멤버와 권한" })).toBeVisible();
+  const row = page.getByRole("row", { name: /demo@sangdam\.dev/ });
+  await expect(row.getByRole("combobox")).toHaveValue("member");
+  await expect(page.getByRole("button", { name: "추가" })).toBeVisible();
+  await shot(page, "members");
+});
