@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.chat import events as ev
 from app.chat.contextualize import Turn
 from app.chat.pipeline import Plan, plan_answer, source_dicts
+from app.core.config import get_settings
 from app.core.db import sessionmaker
 from app.core.errors import NotFound
 from app.llm.base import ChatMessage, ChatOptions, LLMError, SourcePassage, Usage
@@ -126,7 +127,8 @@ async def _generate(session: AsyncSession, settings: WorkspaceSettingsRead, plan
     passages = [SourcePassage(entry_id=str(h.entry_id), question=h.question, answer=h.answer, score=h.score)
                 for h in plan.cited]
     options = ChatOptions(model=settings.qa.chat_model or None, temperature=settings.qa.temperature,
-                          sources=passages, query=plan.standalone_query)
+                          sources=passages, query=plan.standalone_query,
+                          timeout_s=get_settings().llm_timeout_seconds)
     version_id, template = await active_template(session, "chat.system")
     sources_text = "\n\n".join(f"[{i + 1}] 질문: {p.question}\n답변: {p.answer}" for i, p in enumerate(passages))
     system = template.format(display_name=settings.profile.display_name, persona=settings.profile.persona,
