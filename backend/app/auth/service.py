@@ -21,10 +21,15 @@ from app.core.security import (
 from app.models import RefreshToken, User
 
 
+def _rate_key(email: str, client_ip: str) -> str:
+    return f"sangdam:login:{email}:{client_ip}"
+
+
 async def _check_rate(email: str, client_ip: str) -> None:
+    """Count a login attempt; too many failures in the window answer 429."""
     settings = get_settings()
     redis = await get_queue()
-    key = f"sangdam:login:{email}:{client_ip}"
+    key = _rate_key(email, client_ip)
     attempts = await redis.incr(key)
     if attempts == 1:
         await redis.expire(key, settings.login_window_seconds)
@@ -53,6 +58,7 @@ async def login(*, session: AsyncSession, email: str, password: str, client_ip: 
         raise Unauthorized("This account is disabled.", code="user_disabled")
     pair = await _issue(session, user.id, uuid.uuid4())
     await session.commit()
+    await (await get_queue()).delete(_rate_key(email, client_ip))  # only failures count towards the limit
     return pair
 
 

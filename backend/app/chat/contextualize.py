@@ -37,7 +37,8 @@ _YES = re.compile(
     r"알려\s*(주세요|줘|주실래요|주시겠어요)|그거(요)?|그것(도|좀)?|응\s*알려줘|yes|ok)"
 )
 _FILLER = re.compile(r"^(그럼|그러면|그렇다면|그리고|그런데|근데|또|혹시|아|음|참|그건|그거는?|그것은?|이건|이거는?)\s*")
-_ELLIPTIC_END = re.compile(r"(는|은|도|요|은요|는요|도요|이요|면요)\s*[?？.!]*$")
+# A noun phrase closed by a particle and 요, with no predicate: "서류는요?", "해외 판매자도요?", "반품이면요?"
+_ELLIPTIC_END = re.compile(r"[가-힣a-zA-Z0-9](은|는|도|이|가|면|에서|으로|로|랑|하고)요\s*[?？.!~]*$")
 _QUOTED = re.compile(r"['‘\"“「『]([^'’\"”」』]{4,120})['’\"”」』]")
 _LIST_ITEM = re.compile(r"^\s*(?:\d+[.)]|[-*•·])\s*(.+)$", re.M)
 
@@ -63,10 +64,13 @@ def _acceptance_index(message: str) -> int | None:
 
 
 def _is_elliptical(message: str, terms: list[str]) -> bool:
+    """A fragment that leans on the previous turn; a complete question ("정산은 언제 되나요?") is not one."""
     stripped = message.strip()
     if _FILLER.match(stripped) and len(terms) <= 3:
         return True
-    return len(terms) <= 2 and (len(stripped) <= 14 or bool(_ELLIPTIC_END.search(stripped)))
+    if _ELLIPTIC_END.search(stripped) and len(terms) <= 3:
+        return True
+    return len(terms) <= 1 and len(stripped.rstrip("?？.!~ ")) <= 6
 
 
 def _topic(history: list[Turn]) -> str | None:
