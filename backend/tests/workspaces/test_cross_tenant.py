@@ -11,8 +11,10 @@ NOT_FOUND = 404
 
 
 @pytest.fixture
-async def tenants(client):
-    """Workspace A with one of each resource, and an owner of workspace B with the same kinds of resources."""
+async def tenants(client, monkeypatch):
+    """Workspace A with one of each resource, and the owner of another workspace B."""
+    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL"):  # answer extractively, never with a developer's key
+        monkeypatch.delenv(name, raising=False)
     alice, bob = await make_actor(client), await make_actor(client)
     a, b = (await make_workspace(client, alice, "A"))["id"], (await make_workspace(client, bob, "B"))["id"]
     await clone_demo(a)

@@ -1,0 +1,134 @@
+"""docker-compose.yml and infra/*.Dockerfile refer only to files that exist (checked as text; yaml is optional)."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+COMPOSE = ROOT / "docker-compose.yml"
+DOCKERFILES = sorted((ROOT / "infra").glob("*.Dockerfile"))
+
+
+def _compose_text() -> str:
+    assert COMPOSE.is_file(), "docker-compose.yml is missing"
+    return COMPOSE.read_text(encoding="utf-8")
+
+
+def _scalar(value: str) -> str:
+    return value.split("#")[0].strip().strip("'\"")
+
+
+def compose_builds(text: str) -> list[tuple[str, str]]:
+    """(context, dockerfile) of every `build:` block."""
+    builds = []
+    for m in re.finditer(r"^([ \t]*)build:[ \t]*(\S.*)?$", text, re.M):
+        indent, inline = len(m.group(1)), m.group(2)
+        if inline:  # `build: ./dir`
+            builds.append((_scalar(inline), "Dockerfile"))
+            continue
+        context, dockerfile = ".", "Dockerfile"
+        for line in text[m.end():].splitlines()[1:]:
+            if line.strip() and len(line) - len(line.lstrip()) <= indent:
+                break
+            if (c := re.match(r"\s*context:\s*(.+)", line)):
+                context = _scalar(c.group(1))
+            if (d := re.match(r"\s*dockerfile:\s*(.+)", line)):
+                dockerfile = _scalar(d.group(1))
+        builds.append((context, dockerfile))
+    return builds
+
+
+def compose_env_files(text: str) -> list[tuple[str, bool]]:
+    """(path, required) of every env_file entry, in either the short or the long form."""
+    found = []
+    for m in re.finditer(r"^([ \t]*)env_file:[ \t]*(\S.*)?$", text, re.M):
+        indent, inline = len(m.group(1)), m.group(2)
+        if inline:
+            found += [(_scalar(p), True) for p in inline.strip("[]").split(",") if p.strip()]
+            continue
+        lines = []
+        for line in text[m.end():].splitlines()[1:]:
+            if line.strip() and len(line) - len(line.lstrip()) <= indent:
+                break
+            lines.append(line)
+        for i, line in enumerate(lines):
+            if (p := re.match(r"\s*-\s*path:\s*(.+)", line)):
+                following = "\n".join(lines[i + 1:i + 3])
+                required = not re.search(r"required:\s*false", following.split("- ")[0])
+                found.append((_scalar(p.group(1)), required))
+            elif (s := re.match(r"\s*-\s*([^\s:]+)\s*$", line)):
+                found.append((_scalar(s.group(1)), True))
+    return found
+
+
+def test_compose_file_exists_with_services():
+    text = _compose_text()
+    for service in ("db:", "redis:", "api:", "worker:"):
+        assert re.search(rf"^\s+{service}", text, re.M), service
+
+
+def test_compose_build_paths_exist():
+    builds = compose_builds(_compose_text())
+    assert builds, "no build: blocks found"
+    for context, dockerfile in builds:
+        ctx = (ROOT / context).resolve()
+        assert ctx.is_dir(), f"build context {context} does not exist"
+        assert (ctx / dockerfile).is_file(), f"dockerfile {dockerfile} does not exist in {context}"
+
+
+def test_compose_env_files_exist():
+    entries = compose_env_files(_compose_text())
+    assert entries, "no env_file entries found"
+    for path, required in entries:
+        if required:
+            assert (ROOT / path).is_file(), f"env_file {path} is required but missing"
+
+
+def test_compose_parses_as_yaml_when_available():
+    yaml = pytest.importorskip("yaml")
+    doc = yaml.safe_load(_compose_text())
+    for name, service in doc["services"].items():
+        build = service.get("build")
+        if isinstance(build, dict):
+            assert (ROOT / build.get("context", ".") / build.get("dockerfile", "Dockerfile")).is_file(), name
+
+
+def dockerfile_copy_sources(path: Path) -> list[str]:
+    """Sources of COPY/ADD instructions that read the build context (not `--from=` another stage)."""
+    text = re.sub(r"\\\n", " ", path.read_text(encoding="utf-8"))
+    sources = []
+    for line in text.splitlines():
+        m = re.match(r"\s*(COPY|ADD)\s+(.*)", line, re.I)
+        if not m:
+            continue
+        args = m.group(2).split()
+        if any(a.startswith("--from") for a in args):
+            continue
+        args = [a for a in args if not a.startswith("--")]
+        if args and args[0].startswith("["):  # JSON form
+            args = [a.strip('[]",') for a in args]
+        sources += args[:-1]
+    return sources
+
+
+def test_dockerfiles_exist_and_copy_existing_files():
+    assert (ROOT / "infra" / "api.Dockerfile").is_file(), "infra/api.Dockerfile is missing"
+    assert DOCKERFILES
+    for dockerfile in DOCKERFILES:
+        sources = dockerfile_copy_sources(dockerfile)
+        assert sources, f"{dockerfile.name} copies nothing"
+        for src in sources:
+            if "*" in src or src.startswith(("http://", "https://")):
+                continue
+            assert (ROOT / src).exists(), f"{dockerfile.name}: COPY source {src} does not exist"
+
+
+def test_helpers_parse_what_they_should():
+    """The text parsers find nested and inline forms (so a passing check means something)."""
+    text = ("services:\n  a:\n    build:\n      context: ./x\n      dockerfile: y.Dockerfile\n"
+            "    env_file:\n      - path: .env.example\n      - path: .env\n        required: false\n"
+            "  b:\n    build: ./z\n    env_file: [one.env]\n")
+    assert compose_builds(text) == [("./x", "y.Dockerfile"), ("./z", "Dockerfile")]
+    assert compose_env_files(text) == [(".env.example", True), (".env", False), ("one.env", True)]
