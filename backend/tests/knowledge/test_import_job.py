@@ -1,4 +1,5 @@
 import datetime
+import os
 import pickle
 import time
 import uuid
@@ -117,10 +118,18 @@ async def test_bad_file_fails_the_job_and_writes_nothing(client, filename, data,
     assert await counts(ws["id"]) == (0, 0)
 
 
-async def test_real_smartstore_file():
-    """The real FAQ imports completely and cleanly (skipped where the data is not available)."""
+@pytest.mark.slow
+async def test_real_smartstore_file(request):
+    """The real FAQ imports completely and cleanly (skipped where the data is not available).
+
+    It embeds ~7k chunks on the CPU (many minutes on 2 cores), so it runs only when asked for:
+    `pytest -m slow` or SANGDAM_SLOW_TESTS=1.
+    """
     if not SMARTSTORE_PKL.exists():
         pytest.skip(f"{SMARTSTORE_PKL} is not available")
+    markexpr = request.config.option.markexpr or ""
+    if not os.environ.get("SANGDAM_SLOW_TESTS") and not ("slow" in markexpr and "not slow" not in markexpr):
+        pytest.skip("slow: run with `pytest -m slow` or SANGDAM_SLOW_TESTS=1")
     from app.knowledge.jobs import import_file
     from app.users.service import ensure_user
     from app.workspaces import service as workspaces
