@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from app.core.db import sessionmaker
 from app.models import KnowledgeChunk, KnowledgeEntry
 from tests.conftest import SMARTSTORE_PKL, add_member, make_actor, make_workspace, run_worker
-from tests.helpers import DEMO_FAQ, demo_entries
+from tests.helpers import DEMO_FAQ, clone_demo, demo_entries
 
 
 def url(ws_id, tail: str = "") -> str:
@@ -156,3 +156,25 @@ async def test_real_smartstore_file(request):
             ~select(KnowledgeChunk.id).where(KnowledgeChunk.entry_id == KnowledgeEntry.id).exists()))
         assert unindexed == 0
         await workspaces.delete(session=s, ws=ws)
+
+
+async def test_reembed_after_switching_embedding_model(client, fake_openai_env):
+    owner = await make_actor(client)
+    ws = await make_workspace(client, owner)
+    await clone_demo(ws["id"])
+    entries, chunks = await counts(ws["id"])
+    r = await client.patch(url(ws["id"], "/settings"), headers=owner.headers, json={
+        "retrieval": {"embedding_provider": "openai", "embedding_model": "text-embedding-3-small"}})
+    assert r.status_code == 200
+    job_id = (await client.get(url(ws["id"], "/jobs"), headers=owner.headers)).json()["items"][0]["id"]
+
+    job = await finished_job(client, owner, ws["id"], job_id)
+    assert job["kind"] == "reembed_knowledge" and job["status"] == "succeeded", job
+    assert job["progress"] == {"processed": entries, "total": entries} and job["result"] == {"entries": entries}
+    async with sessionmaker()() as s:
+        kinds = (await s.execute(select(KnowledgeChunk.embedding_model, KnowledgeChunk.embedding_dim, func.count())
+                                 .where(KnowledgeChunk.workspace_id == uuid.UUID(ws["id"]))
+                                 .group_by(KnowledgeChunk.embedding_model, KnowledgeChunk.embedding_dim))).all()
+    assert kinds == [("text-embedding-3-small", 1536, chunks)]
+    embedded = sum(len(b["input"]) for b in fake_openai_env.embedding_requests)
+    assert embedded == chunks

@@ -181,3 +181,21 @@ async def test_changing_embedding_model_enqueues_reembed(client):
     await run_worker()  # the workspace is empty, so the job needs no embedding calls
     job = (await client.get(url(ws["id"], f"/jobs/{jobs[0]['id']}"), headers=owner.headers)).json()
     assert job["status"] == "succeeded" and job["result"] == {"entries": 0}
+
+
+async def test_delete_workspace_removes_its_data(client):
+    from sqlalchemy import text
+
+    from app.core.db import sessionmaker
+    from tests.helpers import clone_demo, new_session
+
+    owner = await make_actor(client)
+    ws = await make_workspace(client, owner)
+    await clone_demo(ws["id"])
+    await new_session(client, owner, ws["id"], "지울 대화")
+    r = await client.delete(url(ws["id"]), headers=owner.headers)
+    assert r.status_code == 204
+    async with sessionmaker()() as s:
+        for table in ("knowledge_entries", "knowledge_chunks", "chat_sessions", "memberships", "workspace_settings"):
+            n = await s.scalar(text(f"select count(*) from {table} where workspace_id = :ws"), {"ws": ws["id"]})
+            assert n == 0, table
