@@ -1,10 +1,12 @@
 """App factory: /api/v1 routers, the workspace-scoped router, health checks and the built SPA."""
 
 import logging
+import re
 from contextlib import asynccontextmanager
+from functools import lru_cache
 from pathlib import Path
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
@@ -99,16 +101,26 @@ def create_app() -> FastAPI:
     return app
 
 
+@lru_cache
+def _api_paths(app: FastAPI) -> list[re.Pattern]:
+    return [re.compile(re.sub(r"\{[^}]+\}", "[^/]+", p)) for p in app.openapi()["paths"]]
+
+
 def _mount_spa(app: FastAPI, dist: Path) -> None:
     """Serve the built SPA; unknown non-API paths get index.html so client routes work on reload."""
     index = dist / "index.html"
     if (dist / "assets").is_dir():
         app.mount("/assets", StaticFiles(directory=dist / "assets"), name="assets")
 
+    @app.api_route("/api/{path:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False)
+    async def api_not_found(request: Request, path: str):
+        # A known path with another method is a 405, as Starlette would answer without this catch-all.
+        if any(p.fullmatch(request.url.path) for p in _api_paths(app)):
+            return envelope(405, "method_not_allowed", "Method Not Allowed")
+        return envelope(404, "not_found", "No such API route.")
+
     @app.get("/{path:path}", include_in_schema=False)
     async def spa(path: str):
-        if path.startswith("api/"):
-            return envelope(404, "not_found", "No such API route.")
         candidate = (dist / path).resolve()
         if path and candidate.is_file() and dist.resolve() in candidate.parents:
             return FileResponse(candidate)

@@ -20,3 +20,9 @@ async def test_unknown_api_route_is_a_404_envelope(client):
 async def test_wrong_method_uses_the_envelope(client):
     r = await client.put("/api/v1/auth/login", json={})
     assert r.status_code == 405 and r.json()["error"] == "method_not_allowed"
+
+
+async def test_unknown_api_path_is_404_for_every_method(client):
+    for method in ("GET", "POST", "PUT", "PATCH", "DELETE"):
+        r = await client.request(method, "/api/v1/no-such-thing")
+        assert r.status_code == 404 and r.json()["error"] == "not_found", method
