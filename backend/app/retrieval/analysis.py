@@ -1,0 +1,122 @@
+"""Korean morphology for keyword search: content morphemes as exact `tsvector` / `tsquery` lexemes.
+
+Kiwi (kiwipiepy) splits text into morphemes; we keep nouns, foreign words, numbers, roots and
+verb/adjective stems (as their dictionary form, "확인하다"), drop particles, endings and chat
+filler ("알려주세요", "궁금해요"), and add the joined form of nouns written together
+("스마트스토어" -> 스마트, 스토어, 스마트스토어) so spaced and unspaced writings both match.
+
+The lexemes go to PostgreSQL verbatim, bypassing its text parser, which would split or
+lower-case them differently: `tsvector_literal()` for `CAST(:lex AS tsvector)` (keeps positions,
+which ts_rank_cd needs) and `tsquery_literal()` for `CAST(:q AS tsquery)`.
+
+Speed: one query of ~30 characters in ~0.25 ms after the model is loaded (~2 s, once per process).
+"""
+
+import re
+import threading
+import unicodedata
+from functools import lru_cache
+
+_kiwi = None
+_kiwi_lock = threading.Lock()
+
+_NOUN_TAGS = {"NNG", "NNP", "XR"}
+_VERB_TAGS = {"VV", "VA"}
+_FOREIGN_TAGS = {"SL", "SH", "SN"}
+# Stems that carry no topic in a support question; stored with the "다" marker, as keywords() emits.
+STOP_STEMS = frozenset(
+    "하다 되다 있다 없다 이다 아니다 같다 알다 알리다 주다 보다 싶다 궁금하다 어떻다 그렇다 이렇다 저렇다 "
+    "가능하다 필요하다 원하다 모르다 싶어하다 드리다 말다 오다 가다 받다 대하다 위하다 통하다 관하다 "
+    "괜찮다 좋다 많다 적다 어떠하다 해주다 부탁하다 안되다 못하다 여쭙다".split()
+)
+STOP_NOUNS = frozenset(
+    "문의 질문 궁금 방법 경우 관련 내용 부분 정도 때문 어떻게 무엇 뭐 왜 언제 어디 얼마 이것 그것 저것 "
+    "여기 거기 요즘 혹시 제발 좀 답변 답 안녕 감사 부탁 확인 가능 여부 해당 어떤 저희 우리 제 저 "
+    "알려주세요 궁금해요 하나요 건가요 어떡해 도움 상담사 상담원 "
+    "ㅎㅎ ㅋㅋ ㅠㅠ".split()
+)
+_LEXEME_CHARS = re.compile(r"[^0-9a-z가-힣]+")
+
+
+def kiwi():
+    """Return the process-wide Kiwi analyser, loading its model on first use (~2 s)."""
+    global _kiwi
+    if _kiwi is None:
+        with _kiwi_lock:
+            if _kiwi is None:
+                from kiwipiepy import Kiwi
+
+                _kiwi = Kiwi()
+    return _kiwi
+
+
+def _norm(form: str) -> str:
+    return _LEXEME_CHARS.sub("", unicodedata.normalize("NFKC", form).lower())
+
+
+def keywords(text: str) -> list[str]:
+    """Return the content lexemes of a text in order of appearance, repeats kept (for tf)."""
+    return list(_keywords(text or ""))
+
+
+@lru_cache(maxsize=4096)
+def _keywords(text: str) -> tuple[str, ...]:
+    text = unicodedata.normalize("NFKC", text or "").strip()
+    if not text:
+        return []
+    out: list[str] = []
+    run: list[tuple[str, int]] = []  # nouns written back to back, to emit the joined compound
+
+    def flush() -> None:
+        if len(run) > 1:
+            joined = "".join(form for form, _ in run)
+            if joined not in STOP_NOUNS:
+                out.append(joined)
+        run.clear()
+
+    for token in kiwi().tokenize(text):
+        tag = token.tag.split("-")[0]  # VV-I / VA-R: irregular conjugation marks
+        form = _norm(token.form)
+        if tag in _NOUN_TAGS or tag in _FOREIGN_TAGS:
+            if run and run[-1][1] != token.start:
+                flush()
+            if form:
+                run.append((form, token.start + token.len))
+                if form not in STOP_NOUNS and (len(form) > 1 or tag in _FOREIGN_TAGS):
+                    out.append(form)
+            continue
+        flush()
+        if tag in _VERB_TAGS and form:
+            lemma = form + "다"
+            if lemma not in STOP_STEMS:
+                out.append(lemma)
+        elif tag.startswith("W_") and tag != "W_URL" and tag != "W_EMAIL":
+            # hashtags, serials ("1:1"): keep their letters as one lexeme
+            if form and form not in STOP_NOUNS:
+                out.append(form)
+    flush()
+    return tuple(out)
+
+
+def keyword_set(text: str) -> list[str]:
+    """Return the distinct lexemes of a text, first occurrence order."""
+    return list(dict.fromkeys(keywords(text)))
+
+
+def _quote(lexeme: str) -> str:
+    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def tsvector_literal(lexemes: list[str]) -> str:
+    """Return tsvector input text ("'a':1 'b':2,5") for `CAST(:lex AS tsvector)`; positions kept."""
+    positions: dict[str, list[int]] = {}
+    for i, lexeme in enumerate(lexemes, 1):
+        if lexeme:
+            positions.setdefault(lexeme, []).append(min(i, 16383))
+    return " ".join(f"{_quote(lex)}:{','.join(map(str, pos[:256]))}" for lex, pos in positions.items())
+
+
+def tsquery_literal(lexemes: list[str]) -> str | None:
+    """Return an OR tsquery ("'a' | 'b'") for `CAST(:q AS tsquery)`, or None when nothing is left."""
+    distinct = [lex for lex in dict.fromkeys(lexemes) if lex]
+    return " | ".join(map(_quote, distinct)) or None

@@ -1,0 +1,55 @@
+import pytest
+
+from app.retrieval.analysis import keyword_set, keywords, kiwi, tsquery_literal, tsvector_literal
+
+
+def test_kiwi_is_a_singleton():
+    assert kiwi() is kiwi()
+
+
+def test_content_morphemes_and_joined_compounds():
+    lexemes = keywords("스마트스토어 판매자 가입은 어떻게 하나요? 알려주세요")
+    assert lexemes == ["스마트", "스토어", "스마트스토어", "판매자", "가입"]
+
+
+def test_chat_filler_is_dropped():
+    assert keywords("궁금해요 알려주세요 어떻게 하나요?") == []
+    assert keywords("") == [] and keywords("   ") == []
+
+
+def test_verb_stems_get_the_dictionary_marker():
+    assert "들어오다" in keywords("정산금이 언제 들어오는지")
+    assert "취소하다" in keywords("주문을 취소했어요") or "취소" in keywords("주문을 취소했어요")
+
+
+def test_latin_and_numbers_are_normalised():
+    lexemes = keywords("ＫＣ인증 API 3일")
+    assert "kc" in lexemes and "api" in lexemes and "3" in lexemes
+
+
+def test_keyword_set_is_distinct_in_order():
+    assert keyword_set("배송 배송비 배송") == ["배송", "배송비"]
+
+
+def test_returned_list_is_a_copy():
+    first = keywords("반품 배송비")
+    first.append("변조")
+    assert keywords("반품 배송비") == ["반품", "배송비"]
+
+
+def test_tsvector_literal_keeps_positions_and_escapes():
+    assert tsvector_literal(["반품", "배송", "반품"]) == "'반품':1,3 '배송':2"
+    assert tsvector_literal(["it's", "a\\b"]) == "'it''s':1 'a\\\\b':2"
+    assert tsvector_literal([]) == ""
+
+
+def test_tsquery_literal_is_or_of_quoted_lexemes():
+    assert tsquery_literal(["반품", "배송", "반품"]) == "'반품' | '배송'"
+    assert tsquery_literal(["o'neil"]) == "'o''neil'"
+    assert tsquery_literal([]) is None
+
+
+@pytest.mark.parametrize("text", ["'; DROP TABLE x; --", "a & b | !c <-> d", "(괄호) :* 별표"])
+def test_lexemes_never_carry_tsquery_syntax(text):
+    for lexeme in keywords(text):
+        assert lexeme.isalnum()
