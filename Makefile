@@ -88,7 +88,7 @@ revision: install ## autogenerate a migration: make revision m="what changed"
 	$(STACK) migrate --revision "$(m)"
 
 lint: install frontend/node_modules/.installed ## ruff + tsc/eslint
-	$(VENV)/bin/ruff check backend migrations infra
+	$(VENV)/bin/ruff check --config backend/pyproject.toml backend migrations infra
 	cd frontend && npm run lint
 
 client: install ## regenerate the SPA's API types from the backend OpenAPI

@@ -4,10 +4,11 @@ import asyncio
 from logging.config import fileConfig
 
 from alembic import context
-from app.core.config import get_settings
-from app.models import Base
 from sqlalchemy import pool
 from sqlalchemy.ext.asyncio import create_async_engine
+
+from app.core.config import get_settings
+from app.models import Base
 
 config = context.config
 if config.config_file_name is not None and not config.attributes.get("skip_logging"):

@@ -8,7 +8,6 @@ import argparse
 import asyncio
 import hashlib
 import json
-import statistics
 import sys
 import time
 import uuid

@@ -1,9 +1,9 @@
 from datetime import UTC, datetime, timedelta
 
 from jose import jwt
-from tests.conftest import login, make_actor, make_user
 
 from app.core.config import get_settings
+from tests.conftest import login, make_actor, make_user
 
 
 async def test_login_me_and_wrong_password(client):
