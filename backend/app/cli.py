@@ -53,12 +53,19 @@ async def resolve_workspace(ref: str) -> uuid.UUID:
         return ws.id
 
 
-async def import_cmd(path: str, ws_ref: str) -> None:
-    """Import a knowledge file into a workspace, printing progress."""
-    from app.knowledge.jobs import import_file
+async def import_cmd(path: str, ws_ref: str, background: bool = False) -> None:
+    """Import a knowledge file into a workspace, printing progress (or queue it for the worker)."""
+    from app.knowledge.jobs import enqueue_import, import_file
 
     ws_id = await resolve_workspace(ws_ref or DEMO_WORKSPACE)
     data = Path(path).read_bytes()
+    if background:
+        async with sessionmaker()() as session:
+            owner = await session.scalar(select(Membership.user_id).where(Membership.workspace_id == ws_id,
+                                                                          Membership.role == "owner"))
+            job = await enqueue_import(session=session, ws_id=ws_id, user_id=owner, filename=Path(path).name, data=data)
+        print(f"queued import of {path} as job {job.id}; follow it in the Knowledge screen")
+        return
     t0 = time.perf_counter()
 
     async def progress(done: int, total: int) -> None:
@@ -77,6 +84,7 @@ def main() -> None:
     imp = sub.add_parser("import")
     imp.add_argument("file")
     imp.add_argument("--workspace", default="")
+    imp.add_argument("--background", action="store_true", help="queue an import job for the worker")
     args = parser.parse_args()
 
     async def run() -> None:
@@ -84,8 +92,11 @@ def main() -> None:
             if args.cmd == "seed":
                 await seed()
             elif args.cmd == "import":
-                await import_cmd(args.file, args.workspace)
+                await import_cmd(args.file, args.workspace, args.background)
         finally:
+            from app.core.queue import close_queue
+
+            await close_queue()
             await dispose_engine()
 
     asyncio.run(run())

@@ -89,10 +89,8 @@ def migrate(env: dict[str, str]) -> None:
     sh([PY, "-m", "alembic", "-c", "migrations/alembic.ini", "upgrade", "head"], env)
 
 
-def seed(env: dict[str, str], faq: str | None = None) -> None:
+def seed(env: dict[str, str]) -> None:
     sh([PY, "-m", "app.cli", "seed"], env)
-    if faq:
-        sh([PY, "-m", "app.cli", "import", faq, "--workspace", "스마트스토어 데모"], env)
 
 
 class Procs:
@@ -153,10 +151,12 @@ def cmd_run(args) -> int:
     _stop_on_sigterm()
     with services(persistent=True) as env:
         migrate(env)
-        seed(env, args.faq)
+        seed(env)
         procs = Procs()
         try:
             serve(procs, env, port)
+            if args.faq:  # imported by the worker, with progress in the Knowledge screen
+                sh([PY, "-m", "app.cli", "import", args.faq, "--workspace", "스마트스토어 데모", "--background"], env)
             print(f"\n  Sangdam is up: http://127.0.0.1:{port}\n"
                   f"  admin login: {ADMIN[0]} / {ADMIN[1]}\n"
                   f"  demo login:  {DEMO[0]} / {DEMO[1]}\n"
