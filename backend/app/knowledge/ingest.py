@@ -29,9 +29,13 @@ def key_hash(source_key: str) -> str:
     return hashlib.sha256(source_key.encode("utf-8")).hexdigest()
 
 
+# Bump when chunking or what is stored per chunk changes: a re-import then re-indexes every entry.
+INDEX_VERSION = "2"
+
+
 def content_hash(e: CleanEntry) -> str:
     """Fingerprint of everything that is indexed, to skip unchanged entries on re-import."""
-    blob = "\x1f".join([e.question, e.answer, e.category or "", "\x1e".join(e.related)])
+    blob = "\x1f".join([INDEX_VERSION, e.question, e.answer, e.category or "", "\x1e".join(e.related)])
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
