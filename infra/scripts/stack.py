@@ -54,7 +54,7 @@ def services(persistent: bool):
         else:
             port = int(os.environ.get("SANGDAM_REDIS_PORT", "63799")) if persistent else free_port()
             redis = Redis(base / "redis", port, persist=persistent)
-            if not (persistent and port_open(port) and not pg_reused(started)):
+            if not (persistent and port_open(port) and pg_reused(started)):
                 redis.start()  # else: the running `make run` owns it (make import beside make run)
                 started.append(redis)
             env["REDIS_URL"] = redis.url

@@ -17,6 +17,7 @@ from app.chat import events as ev
 from app.chat import service as chat
 from app.chat.pipeline import Plan
 from app.core.db import dispose_engine, sessionmaker
+from app.knowledge import ingest
 from app.knowledge.jobs import import_file
 from app.llm.registry import default_chat_provider
 from app.models import ChatMessage, KnowledgeEntry
@@ -41,14 +42,39 @@ def pct(values: list[float], q: float) -> float:
     return round(ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))], 1)
 
 
-async def setup_workspace(faq: Path) -> tuple[uuid.UUID, uuid.UUID, dict, float]:
-    """A fresh workspace with default settings holding `faq`; returns (ws, user, import result, seconds)."""
+async def setup_workspace(faq: Path, reuse: bool = False) -> tuple[uuid.UUID, uuid.UUID, dict, float]:
+    """A fresh workspace with default settings holding `faq`; returns (ws, user, import result, seconds).
+
+    With `reuse`, a workspace made earlier from the same file bytes is used again (iterating on the pipeline
+    without re-importing); its settings are reset to the defaults first.
+    """
+    from sqlalchemy import select
+
+    from app.models import Membership, Workspace, WorkspaceSettings
+    from app.workspaces.schemas import WorkspaceSettingsRead
+
+    data = faq.read_bytes()
+    name = f"eval {faq.name} {hashlib.sha256(data).hexdigest()[:12]}"
     async with sessionmaker()() as s:
+        if reuse:
+            row = (await s.execute(select(Workspace.id, Membership.user_id).join(
+                Membership, Membership.workspace_id == Workspace.id).where(Workspace.name == name))).first()
+            if row is not None:
+                defaults = WorkspaceSettingsRead.model_validate({"profile": {}, "qa": {}, "retrieval": {}})
+                settings = await s.get(WorkspaceSettings, row[0])
+                settings.profile, settings.qa = defaults.profile.model_dump(), defaults.qa.model_dump()
+                settings.retrieval = defaults.retrieval.model_dump()
+                await s.commit()
+                return row[0], row[1], {"entries": await ingest.count_entries(s, row[0]), "reused": True}, 0.0
         user = await ensure_user(session=s, email=f"eval-{uuid.uuid4().hex[:8]}@sangdam.dev", password=uuid.uuid4().hex)
-        ws = await workspaces.create(session=s, owner=user, name=f"eval {faq.name}")
+        ws = await workspaces.create(session=s, owner=user, name=name)
         t0 = time.perf_counter()
-        result = await import_file(session=s, ws_id=ws.id, filename=faq.name, data=faq.read_bytes())
+        result = await import_file(session=s, ws_id=ws.id, filename=faq.name, data=data, progress=_progress)
         return ws.id, user.id, result, time.perf_counter() - t0
+
+
+async def _progress(done: int, total: int) -> None:
+    print(f"\r  importing {done}/{total}", end="\n" if done == total else "", file=sys.stderr, flush=True)
 
 
 async def ask(ws_id: uuid.UUID, user_id: uuid.UUID, question: dict, keys: dict[uuid.UUID, str]) -> dict:
@@ -112,11 +138,11 @@ def score(rows: list[dict]) -> dict:
     }
 
 
-async def main(faq: Path, questions_path: Path, report_path: Path) -> None:
+async def main(faq: Path, questions_path: Path, report_path: Path, reuse: bool = False) -> None:
     from sqlalchemy import select
 
     questions = [json.loads(line) for line in questions_path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    ws_id, user_id, imported, seconds = await setup_workspace(faq)
+    ws_id, user_id, imported, seconds = await setup_workspace(faq, reuse)
     print(f"imported {imported['entries']} entries in {seconds:.1f} s", file=sys.stderr)
     async with sessionmaker()() as s:
         keys = dict((await s.execute(select(KnowledgeEntry.id, KnowledgeEntry.source_key)
@@ -128,7 +154,8 @@ async def main(faq: Path, questions_path: Path, report_path: Path) -> None:
     summary = score(rows)
     chat_provider = settings.qa.chat_provider if settings.qa.chat_provider != "auto" else default_chat_provider()
     summary["providers"] = {"embedding": settings.retrieval.embedding_provider, "chat": chat_provider}
-    summary["import_seconds"] = round(seconds, 1)
+    if not imported.get("reused"):
+        summary["import_seconds"] = round(seconds, 1)
     per_question = [{k: r[k] for k in ("id", "refused", "ranked", "ms")} |
                     {"expected": r["expected"], "standalone_query": r["standalone_query"]} for r in rows]
     report_path.write_text(json.dumps(summary | {"per_question": per_question}, ensure_ascii=False, indent=1),
@@ -146,6 +173,7 @@ def cli() -> None:
     parser.add_argument("--faq", required=True)
     parser.add_argument("--questions", required=True)
     parser.add_argument("--report", required=True)
+    parser.add_argument("--reuse", action="store_true", help="reuse a workspace imported from the same file")
     args = parser.parse_args()
     faq = Path(args.faq)
     if not faq.exists():
@@ -153,7 +181,7 @@ def cli() -> None:
 
     async def run() -> None:
         try:
-            await main(faq, Path(args.questions), Path(args.report))
+            await main(faq, Path(args.questions), Path(args.report), args.reuse)
         finally:
             await dispose_engine()
 
