@@ -24,6 +24,9 @@ class Resolved:
     query: str
     pinned_entry_id: uuid.UUID | None = None
     how: str = "as_is"  # as_is | followup | contextualized | rewritten
+    # For a complete-looking message inside a conversation: the message joined to the conversation's topic.
+    # It may lean on that topic without saying so ("이용료는 얼마예요?"), so both are searched.
+    context_query: str | None = None
 
 
 _ORDINALS = [
@@ -41,6 +44,7 @@ _FILLER = re.compile(r"^(그럼|그러면|그렇다면|그리고|그런데|근�
 _ELLIPTIC_END = re.compile(r"[가-힣a-zA-Z0-9](은|는|도|이|가|면|에서|으로|로|랑|하고)요\s*[?？.!~]*$")
 _QUOTED = re.compile(r"['‘\"“「『]([^'’\"”」』]{4,120})['’\"”」』]")
 _LIST_ITEM = re.compile(r"^\s*(?:\d+[.)]|[-*•·])\s*(.+)$", re.M)
+_INLINE_ITEM = re.compile(r"(?:^|\s)\d[.)]\s*(.+?)(?=\s+\d[.)]\s|$)", re.S)
 
 
 def _offered(turn: Turn) -> list[tuple[str, uuid.UUID | None]]:
@@ -49,6 +53,8 @@ def _offered(turn: Turn) -> list[tuple[str, uuid.UUID | None]]:
         return [(f["question"], uuid.UUID(str(f["entry_id"])) if f.get("entry_id") else None) for f in turn.followups]
     quoted = [q.strip() for q in _QUOTED.findall(turn.content)]
     listed = [m.strip() for m in _LIST_ITEM.findall(turn.content)]
+    if len(listed) < 2:  # "1) 고치기 2) 템플릿 3) 지우기" written on one line
+        listed = [m.strip() for m in _INLINE_ITEM.findall(turn.content)]
     return [(q, None) for q in (quoted or listed)]
 
 
@@ -96,4 +102,4 @@ def resolve(history: list[Turn], message: str) -> Resolved:
     if topic and _is_elliptical(message, terms):
         rest = _FILLER.sub("", message)
         return Resolved(query=f"{topic} {rest}".strip(), how="contextualized")
-    return Resolved(query=message)
+    return Resolved(query=message, context_query=f"{topic} {message}" if topic else None)

@@ -17,6 +17,7 @@ from app.retrieval.service import Hit, SearchResult, search, usem_max
 from app.workspaces.schemas import WorkspaceSettingsRead
 
 MAX_CITED = 3
+CONTEXT_DEPTH = 20  # candidates per list when the message is also searched in context
 
 
 @dataclass
@@ -113,9 +114,14 @@ async def plan_answer(*, session: AsyncSession, ws_id: uuid.UUID, settings: Work
     resolved = await _rewrite(session, settings, history, message, resolved)
     rewrite_ms = (time.perf_counter() - t0) * 1000
 
+    depth = max(settings.retrieval.top_k, CONTEXT_DEPTH if resolved.context_query else 8)
     result: SearchResult = await search(session=session, ws_id=ws_id, query=resolved.query,
-                                        settings=settings.retrieval, limit=max(settings.retrieval.top_k, 8))
-    hits = list(result.hits)
+                                        settings=settings.retrieval, limit=depth)
+    context: SearchResult | None = None
+    if resolved.context_query and resolved.pinned_entry_id is None:
+        context = await search(session=session, ws_id=ws_id, query=resolved.context_query,
+                               settings=settings.retrieval, limit=depth)
+    hits = _merge(result, context) if context else list(result.hits)
     pinned = None
     if resolved.pinned_entry_id is not None:
         pinned = next((h for h in hits if h.entry_id == resolved.pinned_entry_id), None) or \
@@ -125,6 +131,8 @@ async def plan_answer(*, session: AsyncSession, ws_id: uuid.UUID, settings: Work
         decision = {"on_topic": True, "reason": "followup"}
     else:
         decision = await _decide(session, ws_id, result, settings)
+        if context and not decision["on_topic"]:
+            decision = await _decide_in_context(session, ws_id, decision, context, settings)
     refused = not decision["on_topic"] or not hits
     if refused:
         cited: list[Hit] = []
@@ -133,8 +141,10 @@ async def plan_answer(*, session: AsyncSession, ws_id: uuid.UUID, settings: Work
     else:
         cited = _cite(hits, settings.retrieval.top_k)
         followups = await _followups(session, ws_id, cited, hits, settings.qa.followup_count)
-    return Plan(standalone_query=resolved.query, how=resolved.how, hits=hits, cited=cited, refused=refused,
-                followups=followups, retrieval_ms=result.ms, rewrite_ms=rewrite_ms, decision=decision)
+    how = f"{resolved.how}+context" if context else resolved.how
+    return Plan(standalone_query=resolved.query, how=how, hits=hits, cited=cited, refused=refused,
+                followups=followups, retrieval_ms=result.ms + (context.ms if context else 0), rewrite_ms=rewrite_ms,
+                decision=decision)
 
 
 async def _decide(session: AsyncSession, ws_id: uuid.UUID, result: SearchResult,
@@ -153,6 +163,38 @@ async def _decide(session: AsyncSession, ws_id: uuid.UUID, result: SearchResult,
     on = decision.on_topic and (dense is None or dense >= settings.retrieval.score_threshold)
     return {"on_topic": on, "reason": decision.reason, "confidence": round(decision.confidence, 3),
             "dense_top": dense, "usem_max": usem}
+
+
+def _merge(raw: SearchResult, context: SearchResult) -> list[Hit]:
+    """Rank by both the message alone and the message joined to the conversation's topic.
+
+    Each list's score is a z-score over its own candidates, so they add up; an entry missing from one list
+    gets that list's lowest score. Entries that fit the new message *and* the topic rise to the top, while a
+    message that changes the subject keeps its own best match (it leads its own list by a wide margin).
+    """
+    floor_raw = min((h.score for h in raw.hits), default=0.0)
+    floor_ctx = min((h.score for h in context.hits), default=0.0)
+    merged: dict[uuid.UUID, tuple[Hit, float, float]] = {h.entry_id: (h, h.score, floor_ctx) for h in raw.hits}
+    for h in context.hits:
+        base, s_raw, _ = merged.get(h.entry_id, (h, floor_raw, 0.0))
+        merged[h.entry_id] = (base, s_raw, h.score)
+    ranked = sorted(merged.values(), key=lambda m: m[1] + m[2], reverse=True)
+    for hit, s_raw, s_ctx in ranked:
+        hit.score = s_raw + s_ctx
+    return [m[0] for m in ranked]
+
+
+async def _decide_in_context(session: AsyncSession, ws_id: uuid.UUID, raw: dict, context: SearchResult,
+                             settings: WorkspaceSettingsRead) -> dict:
+    """A message refused on its own is answered in context when the joined query is on topic and the message
+    itself is still plausible for this knowledge (USE over the workspace), so "이용료는요?" after a service
+    question is answered while "오늘 날씨 어때?" after the same question is still refused."""
+    joined = await _decide(session, ws_id, context, settings)
+    usem = raw.get("usem_max")
+    plausible = usem is not None and usem >= ontopic.USEM_ONLY.get(settings.qa.offtopic_strictness, 0.44)
+    if joined["on_topic"] and plausible:
+        return joined | {"reason": f"context:{joined['reason']}", "usem_max_message": usem}
+    return raw
 
 
 def _cite(hits: list[Hit], top_k: int) -> list[Hit]:
