@@ -71,11 +71,14 @@ test-frontend: frontend/node_modules/.installed ## frontend unit tests only
 e2e: build chromium e2e/node_modules/.installed ## the Playwright journeys alone
 	$(STACK) test --e2e-only
 
-eval: install ## measure the chat pipeline on a question set (FAQ, QUESTIONS, REPORT)
-	$(STACK) exec $(PY) -m app.eval.run --faq "$(or $(FAQ),$(SMARTSTORE))" --questions "$(QUESTIONS)" --report "$(REPORT)"
+# REUSE=1 runs on the `make run` data and reuses a workspace imported earlier from the same file.
+EVAL_STACK = $(STACK) exec $(if $(REUSE),--persistent)
+eval: install ## measure the chat pipeline on a question set (FAQ, QUESTIONS, REPORT; REUSE=1 skips re-import)
+	$(EVAL_STACK) $(PY) -m app.eval.run --faq "$(or $(FAQ),$(SMARTSTORE))" --questions "$(QUESTIONS)" \
+		--report "$(REPORT)" $(if $(REUSE),--reuse)
 
-bench: install ## import speed, retrieval latency and 50 concurrent chat streams
-	$(STACK) exec $(PY) -m app.eval.bench --faq "$(or $(FAQ),$(SMARTSTORE))"
+bench: install ## import speed, retrieval latency and 50 concurrent chat streams (REUSE=1 skips re-import)
+	$(EVAL_STACK) $(PY) -m app.eval.bench --faq "$(or $(FAQ),$(SMARTSTORE))" $(if $(REUSE),--reuse)
 
 import: install ## import FAQ=<file> into WS=<workspace> (of the `make run` data)
 	@test -n "$(FAQ)" || { echo "usage: make import FAQ=<file> [WS=<workspace>]"; exit 2; }
