@@ -139,7 +139,9 @@ async def plan_answer(*, session: AsyncSession, ws_id: uuid.UUID, settings: Work
         suggestion = hits[:1]
         followups = [{"question": h.question, "entry_id": str(h.entry_id)} for h in suggestion]
     else:
-        cited = _cite(hits, settings.retrieval.top_k)
+        # An extractive answer quotes one entry, so it cites that one; a model may use close runners-up.
+        extractive = get_chat_model(_provider(settings)).is_extractive
+        cited = hits[:1] if extractive else _cite(hits, settings.retrieval.top_k)
         followups = await _followups(session, ws_id, cited, hits, settings.qa.followup_count)
     how = f"{resolved.how}+context" if context else resolved.how
     return Plan(standalone_query=resolved.query, how=how, hits=hits, cited=cited, refused=refused,
