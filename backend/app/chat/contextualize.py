@@ -17,6 +17,7 @@ class Turn:
     content: str
     followups: list[dict] = field(default_factory=list)  # [{question, entry_id}] offered by an answer
     standalone_query: str | None = None
+    cited: list[str] = field(default_factory=list)  # entry ids an answer was grounded in
 
 
 @dataclass
@@ -27,6 +28,9 @@ class Resolved:
     # For a complete-looking message inside a conversation: the message joined to the conversation's topic.
     # It may lean on that topic without saying so ("이용료는 얼마예요?"), so both are searched.
     context_query: str | None = None
+    # For an elliptical fragment ("그럼 서류는요?"): the fragment alone, ranked beside the joined query so that
+    # what the fragment asks about wins over the entry that was just answered.
+    fragment: str | None = None
 
 
 _ORDINALS = [
@@ -101,5 +105,5 @@ def resolve(history: list[Turn], message: str) -> Resolved:
     topic = _topic(history)
     if topic and _is_elliptical(message, terms):
         rest = _FILLER.sub("", message)
-        return Resolved(query=f"{topic} {rest}".strip(), how="contextualized")
+        return Resolved(query=f"{topic} {rest}".strip(), how="contextualized", fragment=rest or None)
     return Resolved(query=message, context_query=f"{topic} {message}" if topic else None)

@@ -17,6 +17,7 @@ from app.retrieval.service import Hit, SearchResult, search, usem_max
 from app.workspaces.schemas import WorkspaceSettingsRead
 
 MAX_CITED = 3
+FRAGMENT_WEIGHT = 0.5
 CONTEXT_DEPTH = 20  # candidates per list when the message is also searched in context
 
 
@@ -114,14 +115,17 @@ async def plan_answer(*, session: AsyncSession, ws_id: uuid.UUID, settings: Work
     resolved = await _rewrite(session, settings, history, message, resolved)
     rewrite_ms = (time.perf_counter() - t0) * 1000
 
-    depth = max(settings.retrieval.top_k, CONTEXT_DEPTH if resolved.context_query else 8)
+    second = (resolved.context_query or resolved.fragment) if resolved.pinned_entry_id is None else None
+    depth = max(settings.retrieval.top_k, CONTEXT_DEPTH if second else 8)
     result: SearchResult = await search(session=session, ws_id=ws_id, query=resolved.query,
                                         settings=settings.retrieval, limit=depth)
     context: SearchResult | None = None
-    if resolved.context_query and resolved.pinned_entry_id is None:
-        context = await search(session=session, ws_id=ws_id, query=resolved.context_query,
-                               settings=settings.retrieval, limit=depth)
-    hits = _merge(result, context) if context else list(result.hits)
+    if second:
+        context = await search(session=session, ws_id=ws_id, query=second, settings=settings.retrieval, limit=depth)
+    # A fragment alone is weak evidence next to the joined query; a complete message is as strong as its context.
+    hits = _merge(result, context, FRAGMENT_WEIGHT if resolved.fragment else 1.0) if context else list(result.hits)
+    if resolved.fragment:
+        hits = _after_last_answer(hits, history)
     pinned = None
     if resolved.pinned_entry_id is not None:
         pinned = next((h for h in hits if h.entry_id == resolved.pinned_entry_id), None) or \
@@ -131,7 +135,7 @@ async def plan_answer(*, session: AsyncSession, ws_id: uuid.UUID, settings: Work
         decision = {"on_topic": True, "reason": "followup"}
     else:
         decision = await _decide(session, ws_id, result, settings)
-        if context and not decision["on_topic"]:
+        if resolved.context_query and context and not decision["on_topic"]:
             decision = await _decide_in_context(session, ws_id, decision, context, settings)
     refused = not decision["on_topic"] or not hits
     if refused:
@@ -167,8 +171,9 @@ async def _decide(session: AsyncSession, ws_id: uuid.UUID, result: SearchResult,
             "dense_top": dense, "usem_max": usem}
 
 
-def _merge(raw: SearchResult, context: SearchResult) -> list[Hit]:
-    """Rank by both the message alone and the message joined to the conversation's topic.
+def _merge(raw: SearchResult, context: SearchResult, weight: float = 1.0) -> list[Hit]:
+    """Rank by both the message alone and the message joined to the conversation's topic (for a fragment:
+    the joined query first, the fragment alone second; the sum is symmetric).
 
     Each list's score is a z-score over its own candidates, so they add up; an entry missing from one list
     gets that list's lowest score. Entries that fit the new message *and* the topic rise to the top, while a
@@ -180,10 +185,18 @@ def _merge(raw: SearchResult, context: SearchResult) -> list[Hit]:
     for h in context.hits:
         base, s_raw, _ = merged.get(h.entry_id, (h, floor_raw, 0.0))
         merged[h.entry_id] = (base, s_raw, h.score)
-    ranked = sorted(merged.values(), key=lambda m: m[1] + m[2], reverse=True)
+    ranked = sorted(merged.values(), key=lambda m: m[1] + weight * m[2], reverse=True)
     for hit, s_raw, s_ctx in ranked:
-        hit.score = s_raw + s_ctx
+        hit.score = s_raw + weight * s_ctx
     return [m[0] for m in ranked]
+
+
+def _after_last_answer(hits: list[Hit], history: list[Turn]) -> list[Hit]:
+    """A fragment follow-up ("그럼 서류는요?") asks about another aspect than the entry just answered: rank
+    that entry after the others (it stays a candidate, e.g. when it is the only match)."""
+    last = next((t for t in reversed(history) if t.role == "assistant"), None)
+    answered = set(last.cited) if last else set()
+    return [h for h in hits if str(h.entry_id) not in answered] + [h for h in hits if str(h.entry_id) in answered]
 
 
 async def _decide_in_context(session: AsyncSession, ws_id: uuid.UUID, raw: dict, context: SearchResult,

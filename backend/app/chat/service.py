@@ -107,8 +107,8 @@ async def _history(session: AsyncSession, ws_id: uuid.UUID, session_id: uuid.UUI
     rows = (await session.execute(select(Message).where(Message.workspace_id == ws_id,
                                                         Message.session_id == session_id)
                                   .order_by(Message.created_at.desc()).limit(turns * 2))).scalars().all()
-    return [Turn(role=m.role, content=m.content, followups=m.followups, standalone_query=m.standalone_query)
-            for m in reversed(rows)]
+    return [Turn(role=m.role, content=m.content, followups=m.followups, standalone_query=m.standalone_query,
+                 cited=[s["entry_id"] for s in m.sources]) for m in reversed(rows)]
 
 
 def _refusal_text(settings: WorkspaceSettingsRead, plan: Plan) -> str:
