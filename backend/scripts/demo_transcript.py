@@ -41,8 +41,10 @@ def main(base: str) -> None:
         h = {"Authorization": f"Bearer {tok['access_token']}"}
         ws = c.get("/api/v1/workspaces", headers=h).json()["items"][0]
         print("# Demo transcripts\n")
-        print("Recorded with `python backend/scripts/demo_transcript.py http://127.0.0.1:8000` against `make run`")
-        print(f"(workspace \"{ws['name']}\", our own demo FAQ, no LLM configured: extractive answers).\n")
+        print("Recorded with `python backend/scripts/demo_transcript.py <url>` against a server seeded as by `make run`")
+        print(f"(workspace \"{ws['name']}\", our own demo FAQ, no LLM configured: extractive answers). The same")
+        print("threads run as API tests in `backend/tests/chat/test_chat.py`. Latencies include model warm-up on the")
+        print("first turn.\n")
         for title, turns in SCENARIOS:
             sid = c.post(f"/api/v1/workspaces/{ws['id']}/chat/sessions", json={"title": title}, headers=h).json()["id"]
             print(f"## {title}\n")
