@@ -16,7 +16,6 @@ from pathlib import Path
 import httpx
 import psutil
 
-from app.chat.contextualize import Turn
 from app.chat.pipeline import plan_answer
 from app.core.db import dispose_engine, sessionmaker
 from app.eval.run import pct, setup_workspace
@@ -38,7 +37,7 @@ async def retrieval_latency(ws_id: uuid.UUID, rounds: int = 10) -> dict:
         times = []
         for r in range(rounds):
             for q in PROBES:
-                plan = await plan_answer(session=s, ws_id=ws_id, settings=settings, history=[Turn("user", "안녕")],
+                plan = await plan_answer(session=s, ws_id=ws_id, settings=settings, history=[],
                                          message=f"{q} {r}" if r else q)
                 times.append(plan.retrieval_ms)
     return {"retrieval_p50_ms": pct(times, 0.5), "retrieval_p95_ms": pct(times, 0.95), "n": len(times)}
