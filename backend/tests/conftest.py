@@ -34,7 +34,7 @@ def _start_services() -> list:
     pg.start()
     redis.start()
     os.environ["DATABASE_URL"], os.environ["REDIS_URL"] = pg.url, redis.url
-    return [pg, redis]
+    return [pg, redis, base]
 
 
 _started: list = []
@@ -50,8 +50,13 @@ if not os.environ.get("DATABASE_URL") or not os.environ.get("REDIS_URL"):
 
 
 def pytest_sessionfinish(session, exitstatus):
-    for svc in reversed(_started):
+    import shutil
+
+    *services, base = _started or [None]
+    for svc in reversed(services):
         svc.stop()
+    if base is not None:
+        shutil.rmtree(base, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
