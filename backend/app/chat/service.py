@@ -16,8 +16,8 @@ from app.chat.contextualize import Turn
 from app.chat.pipeline import Plan, plan_answer, source_dicts
 from app.core.config import get_settings
 from app.core.db import sessionmaker
-from app.core.errors import NotFound
-from app.llm.base import ChatMessage, ChatOptions, LLMError, SourcePassage, Usage
+from app.core.errors import AppError, NotFound
+from app.llm.base import ChatChunk, ChatMessage, ChatOptions, LLMError, SourcePassage, Usage
 from app.llm.registry import get_chat_model
 from app.models import ChatMessage as Message
 from app.models import ChatSession
@@ -122,8 +122,7 @@ def _refusal_text(settings: WorkspaceSettingsRead, plan: Plan) -> str:
 async def _generate(session: AsyncSession, settings: WorkspaceSettingsRead, plan: Plan, history: list[Turn],
                     message: str) -> tuple[AsyncIterator, uuid.UUID | None, str]:
     """Start the answer stream for an on-topic plan; return (chunks, prompt version id, provider name)."""
-    provider = None if settings.qa.chat_provider == "auto" else settings.qa.chat_provider
-    model = get_chat_model(provider)
+    model = get_chat_model(settings.qa.provider)
     passages = [SourcePassage(entry_id=str(h.entry_id), question=h.question, answer=h.answer, score=h.score)
                 for h in plan.cited]
     options = ChatOptions(model=settings.qa.chat_model or None, temperature=settings.qa.temperature,
@@ -140,8 +139,6 @@ async def _generate(session: AsyncSession, settings: WorkspaceSettingsRead, plan
 
 
 async def _single(text: str) -> AsyncIterator:
-    from app.llm.base import ChatChunk
-
     yield ChatChunk(text=text)
     yield ChatChunk(usage=Usage(0, 0), finish_reason="stop")
 
@@ -245,7 +242,5 @@ async def reply_json(**kwargs) -> tuple[uuid.UUID, uuid.UUID]:
         if isinstance(event, ev.Meta):
             user_id, assistant_id = uuid.UUID(event.user_message_id), uuid.UUID(event.assistant_message_id)
         elif isinstance(event, ev.Error):
-            from app.core.errors import AppError
-
             raise AppError(event.message, code=event.error, status_code=502)
     return user_id, assistant_id

@@ -82,12 +82,21 @@ def size_shift(n_pieces: int | None) -> float:
     return min(MAX_SHIFT, SIGMA * gap)
 
 
-def decide(signals: OnTopicSignals, strictness: Strictness = "medium", n_pieces: int | None = None) -> OnTopicDecision:
-    """Decide whether the question is within the knowledge base's topic."""
+def thresholds(strictness: Strictness = "medium", n_pieces: int | None = None) -> Thresholds:
+    """The band for a strictness level, shifted for the knowledge base's size."""
     t = THRESHOLDS.get(strictness, THRESHOLDS["medium"])
     shift = size_shift(n_pieces)
-    if shift:
-        t = Thresholds(dense_low=t.dense_low - shift, dense_high=t.dense_high - shift, usem=t.usem)
+    return Thresholds(dense_low=t.dense_low - shift, dense_high=t.dense_high - shift, usem=t.usem) if shift else t
+
+
+def needs_usem(dense_top: float | None, strictness: Strictness = "medium", n_pieces: int | None = None) -> bool:
+    """Whether `decide` will read the USE signal (so callers fetch it only then)."""
+    return dense_top is None or dense_top < thresholds(strictness, n_pieces).dense_high
+
+
+def decide(signals: OnTopicSignals, strictness: Strictness = "medium", n_pieces: int | None = None) -> OnTopicDecision:
+    """Decide whether the question is within the knowledge base's topic."""
+    t = thresholds(strictness, n_pieces)
     dense, usem = signals.dense_top, signals.usem_max
     if dense is not None:
         if dense < t.dense_low:

@@ -80,6 +80,11 @@ class QASettings(BaseModel):
     followup_count: int = Field(3, ge=0, le=3)
     offtopic_strictness: Literal["low", "medium", "high"] = "medium"
 
+    @property
+    def provider(self) -> str | None:
+        """The chat provider to ask the registry for; None lets it follow the server's configuration."""
+        return None if self.chat_provider == "auto" else self.chat_provider
+
 
 class RetrievalSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
