@@ -17,8 +17,8 @@ import httpx
 import psutil
 
 from app.chat.pipeline import plan_answer
-from app.core.db import dispose_engine, sessionmaker
-from app.eval.run import pct, setup_workspace
+from app.core.db import sessionmaker
+from app.eval.run import pct, run_cli, setup_workspace
 from app.models import Membership
 from app.users.service import ensure_user
 from app.workspaces.service import load_settings
@@ -131,17 +131,11 @@ def cli() -> None:
     parser.add_argument("--streams", type=int, default=50)
     parser.add_argument("--reuse", action="store_true", help="reuse a workspace imported from the same file")
     args = parser.parse_args()
-    faq = Path(args.faq)
-    if not faq.exists():
-        sys.exit(f"FAQ file not found: {faq} (set FAQ=<file>)")
 
-    async def run() -> None:
-        try:
-            print(json.dumps(await main(faq, args.streams, args.reuse), ensure_ascii=False))
-        finally:
-            await dispose_engine()
+    async def body(faq: Path) -> None:
+        print(json.dumps(await main(faq, args.streams, args.reuse), ensure_ascii=False))
 
-    asyncio.run(run())
+    run_cli(args, body)
 
 
 if __name__ == "__main__":

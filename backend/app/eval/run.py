@@ -152,7 +152,7 @@ async def main(faq: Path, questions_path: Path, report_path: Path, reuse: bool =
     for q in questions:
         rows.append(await ask(ws_id, user_id, q, keys))
     summary = score(rows)
-    chat_provider = settings.qa.chat_provider if settings.qa.chat_provider != "auto" else default_chat_provider()
+    chat_provider = settings.qa.provider or default_chat_provider()
     summary["providers"] = {"embedding": settings.retrieval.embedding_provider, "chat": chat_provider}
     if not imported.get("reused"):
         summary["import_seconds"] = round(seconds, 1)
@@ -168,6 +168,21 @@ async def main(faq: Path, questions_path: Path, report_path: Path, reuse: bool =
     print(json.dumps(summary, ensure_ascii=False))
 
 
+def run_cli(args, body) -> None:
+    """Check the FAQ path, run `body(faq)` on a fresh event loop and close the pool after."""
+    faq = Path(args.faq)
+    if not faq.exists():
+        sys.exit(f"FAQ file not found: {faq} (set FAQ=<file>)")
+
+    async def run() -> None:
+        try:
+            await body(faq)
+        finally:
+            await dispose_engine()
+
+    asyncio.run(run())
+
+
 def cli() -> None:
     parser = argparse.ArgumentParser(prog="make eval")
     parser.add_argument("--faq", required=True)
@@ -175,17 +190,7 @@ def cli() -> None:
     parser.add_argument("--report", required=True)
     parser.add_argument("--reuse", action="store_true", help="reuse a workspace imported from the same file")
     args = parser.parse_args()
-    faq = Path(args.faq)
-    if not faq.exists():
-        sys.exit(f"FAQ file not found: {faq} (set FAQ=<file>)")
-
-    async def run() -> None:
-        try:
-            await main(faq, Path(args.questions), Path(args.report), args.reuse)
-        finally:
-            await dispose_engine()
-
-    asyncio.run(run())
+    run_cli(args, lambda faq: main(faq, Path(args.questions), Path(args.report), args.reuse))
 
 
 if __name__ == "__main__":
