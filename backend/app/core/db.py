@@ -8,6 +8,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from app.core.config import get_settings
 
+# Per connection, so the search statement needs no extra round trip:
+# - HNSW scans keep going until enough rows pass the workspace filter (pgvector 0.8 iterative scans);
+# - prepared statements are planned with their parameters every time: after five runs PostgreSQL would otherwise
+#   try a generic plan, which for the search statement skips the HNSW index (measured 10 ms -> 23 ms).
+SERVER_SETTINGS = {"application_name": "sangdam", "jit": "off", "plan_cache_mode": "force_custom_plan",
+                   "hnsw.ef_search": "200", "hnsw.iterative_scan": "relaxed_order"}
+
 _engine: AsyncEngine | None = None
 _sessionmaker: async_sessionmaker[AsyncSession] | None = None
 
@@ -22,7 +29,7 @@ def get_engine() -> AsyncEngine:
             pool_size=settings.db_pool_size,
             max_overflow=20,
             pool_pre_ping=True,
-            connect_args={"server_settings": {"application_name": "sangdam", "jit": "off"}},
+            connect_args={"server_settings": SERVER_SETTINGS},
         )
         _sessionmaker = async_sessionmaker(_engine, expire_on_commit=False)
     return _engine

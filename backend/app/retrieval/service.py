@@ -16,6 +16,7 @@ DENSE_DEPTH = 150  # chunks from the HNSW scan (~50 entries)
 LEX_DEPTH = 50  # entries from BM25
 W_DENSE, W_USEM = 1.0, 0.5  # the keyword weight comes from settings.hybrid_weight (0.5 -> 0.3)
 NO_MATCH = "'_'"  # a tsquery that matches nothing, for queries without lexemes
+SPACE = 536870912  # hashed lexeme dimensions of the chunks' bm25 sparsevecs (migration 0003)
 
 
 @dataclass
@@ -58,22 +59,20 @@ WITH dense_chunks AS (
     WHERE c.workspace_id = :ws AND c.embedding_dim = {int(dim)} AND c.embedding_model = :model
     ORDER BY c.embedding::{v} <=> CAST(:qvec AS {v})
     LIMIT :dense_depth
-), corpus AS (
-    SELECT count(*)::float8 AS n, greatest(avg(length(c.lexemes)), 1)::float8 AS avgdl
-    FROM knowledge_chunks c WHERE c.workspace_id = :ws AND c.lexemes IS NOT NULL
-), matched AS (
-    SELECT c.id, c.entry_id, length(c.lexemes) AS dl, u.lexeme, cardinality(u.positions) AS tf
-    FROM knowledge_chunks c CROSS JOIN LATERAL unnest(c.lexemes) AS u
-    WHERE c.workspace_id = :ws AND c.lexemes @@ CAST(:tsq AS tsquery) AND u.lexeme = ANY(CAST(:lexemes AS text[]))
-), idf AS (
-    SELECT m.lexeme, ln(1 + (corpus.n - count(*) + 0.5) / (count(*) + 0.5)) AS idf
-    FROM matched m CROSS JOIN corpus GROUP BY m.lexeme, corpus.n
-), lexical AS (  -- BM25 (k1 1.2, b 0.75) per chunk, best chunk per entry
-    SELECT s.entry_id, max(s.bm25) AS bm25 FROM (
-        SELECT m.id, m.entry_id,
-               sum(i.idf * m.tf * 2.2 / (m.tf + 1.2 * (0.25 + 0.75 * m.dl / corpus.avgdl))) AS bm25
-        FROM matched m JOIN idf i USING (lexeme) CROSS JOIN corpus GROUP BY m.id, m.entry_id
-    ) s GROUP BY s.entry_id
+), corpus AS (  -- chunks with lexemes (kept by the lexicon triggers, migration 0003)
+    SELECT df::float8 AS n FROM knowledge_lexicon WHERE workspace_id = :ws AND lexeme = ''
+), terms AS (  -- the query's lexemes with their BM25 IDF
+    SELECT sangdam_lexeme_dim(k.lexeme) AS dim, ln(1 + (corpus.n - k.df + 0.5) / (k.df + 0.5)) AS idf
+    FROM knowledge_lexicon k CROSS JOIN corpus
+    WHERE k.workspace_id = :ws AND k.lexeme = ANY(CAST(:lexemes AS text[])) AND k.lexeme <> ''
+), query_terms AS (
+    SELECT ('{{' || string_agg(dim::text || ':' || idf::text, ',' ORDER BY dim) || '}}/{SPACE}')::sparsevec AS v
+    FROM (SELECT dim, sum(idf) AS idf FROM terms GROUP BY dim) t
+), lexical AS (  -- BM25 (k1 1.2, b 0.75): chunk term weights . query IDFs; best chunk per entry
+    SELECT c.entry_id, max(-(c.bm25 <#> q.v)) AS bm25
+    FROM knowledge_chunks c CROSS JOIN query_terms q
+    WHERE c.workspace_id = :ws AND c.lexemes @@ CAST(:tsq AS tsquery) AND q.v IS NOT NULL
+    GROUP BY c.entry_id
 ), candidates AS (
     SELECT entry_id FROM dense_chunks
     UNION SELECT entry_id FROM (SELECT entry_id FROM lexical ORDER BY bm25 DESC LIMIT :lex_depth) l
@@ -87,23 +86,22 @@ WITH dense_chunks AS (
     GROUP BY k.entry_id
 ), fused AS (
     SELECT s.entry_id, s.dense, s.usem, coalesce(l.bm25, 0) AS bm25 FROM scored s LEFT JOIN lexical l USING (entry_id)
+), ranked AS (
+    SELECT f.*,
+             CAST(:w_dense AS float8) * coalesce((f.dense - avg(f.dense) OVER ()) / nullif(stddev_pop(f.dense) OVER (), 0), 0)
+           + CAST(:w_usem AS float8) * coalesce((f.usem - avg(f.usem) OVER ()) / nullif(stddev_pop(f.usem) OVER (), 0), 0)
+           + CAST(:w_lex AS float8) * coalesce((f.bm25 - avg(f.bm25) OVER ()) / nullif(stddev_pop(f.bm25) OVER (), 0), 0)
+             AS score,
+           max(f.dense) OVER () AS dense_top
+    FROM fused f
+    ORDER BY score DESC, f.dense DESC
+    LIMIT :lim
 )
-SELECT e.id, e.question, e.answer, e.category, e.related, f.dense, f.usem, f.bm25,
-         CAST(:w_dense AS float8) * coalesce((f.dense - avg(f.dense) OVER ()) / nullif(stddev_pop(f.dense) OVER (), 0), 0)
-       + CAST(:w_usem AS float8) * coalesce((f.usem - avg(f.usem) OVER ()) / nullif(stddev_pop(f.usem) OVER (), 0), 0)
-       + CAST(:w_lex AS float8) * coalesce((f.bm25 - avg(f.bm25) OVER ()) / nullif(stddev_pop(f.bm25) OVER (), 0), 0)
-         AS score,
-       max(f.dense) OVER () AS dense_top, (SELECT n FROM corpus) AS n_chunks
-FROM fused f JOIN knowledge_entries e ON e.id = f.entry_id AND e.workspace_id = :ws
-ORDER BY score DESC, f.dense DESC
-LIMIT :lim
+SELECT e.id, e.question, e.answer, e.category, e.related, r.dense, r.usem, r.bm25, r.score, r.dense_top,
+       (SELECT n FROM corpus) AS n_chunks
+FROM ranked r JOIN knowledge_entries e ON e.id = r.entry_id AND e.workspace_id = :ws
+ORDER BY r.score DESC, r.dense DESC
 """
-
-
-async def _scan_settings(session: AsyncSession) -> None:
-    """HNSW scans keep going until enough rows pass the workspace filter (pgvector 0.8 iterative scans)."""
-    await session.execute(text("SET LOCAL hnsw.ef_search = 200"))
-    await session.execute(text("SET LOCAL hnsw.iterative_scan = relaxed_order"))
 
 
 async def search(*, session: AsyncSession, ws_id: uuid.UUID, query: str, settings: RetrievalSettings,
@@ -115,14 +113,13 @@ async def search(*, session: AsyncSession, ws_id: uuid.UUID, query: str, setting
     qvec = await embedder.embed_query(query)
     uvec = await signal.embed_query(query)
     terms = keyword_set(query)
-    await _scan_settings(session)
     rows = (await session.execute(text(_sql(embedder.dim, signal.dim)), {
         "ws": ws_id, "model": embedder.name, "umodel": signal.name, "qvec": vector_literal(qvec),
         "uvec": vector_literal(uvec), "tsq": tsquery_literal(terms) or NO_MATCH, "lexemes": terms,
         "dense_depth": DENSE_DEPTH, "lex_depth": LEX_DEPTH, "w_dense": W_DENSE, "w_usem": W_USEM,
         "w_lex": 0.6 * settings.hybrid_weight, "lim": limit or max(settings.top_k, 5),
     })).all()
-    await session.commit()  # end the transaction that scoped the SET LOCALs
+    await session.commit()  # end the read transaction before the (possibly long) answer
     hits = [Hit(entry_id=r[0], question=r[1], answer=r[2], category=r[3], related=r[4] or [],
                 dense=float(r[5] or 0), usem=float(r[6] or 0), keyword=float(r[7] or 0), score=float(r[8] or 0))
             for r in rows]
@@ -136,7 +133,6 @@ async def usem_max(*, session: AsyncSession, ws_id: uuid.UUID, uvec: list[float]
     signal = get_embedding_model("usem3")
     u = f"vector({int(signal.dim)})"
     # Nearest neighbour through the partial HNSW index on the 512-dim rows (migration 0002).
-    await _scan_settings(session)
     value = await session.scalar(text(
         f"SELECT 1 - (embedding::{u} <=> CAST(:uvec AS {u})) FROM knowledge_chunks "
         f"WHERE workspace_id = :ws AND embedding_dim = {int(signal.dim)} AND embedding_model = :umodel "

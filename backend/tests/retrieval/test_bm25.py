@@ -1,0 +1,107 @@
+"""BM25 as a sparse dot product (migration 0003): the lexicon triggers keep document frequencies exact through
+inserts, edits and deletes, and the scores the search statement returns equal BM25 computed from the lexemes."""
+
+import math
+import uuid
+from collections import Counter, defaultdict
+
+from sqlalchemy import text
+
+from app.core.db import sessionmaker
+from app.retrieval import service as retrieval
+from app.retrieval.analysis import keyword_set
+from app.workspaces import service as workspaces
+from tests.conftest import make_actor, make_workspace
+from tests.helpers import clone_demo
+
+PIVOT, K1, B = 24, 1.2, 0.75
+
+
+async def lexicon(ws_id) -> dict[str, int]:
+    async with sessionmaker()() as s:
+        rows = await s.execute(text("SELECT lexeme, df FROM knowledge_lexicon WHERE workspace_id = :ws"),
+                               {"ws": uuid.UUID(str(ws_id))})
+        return dict(rows.all())
+
+
+async def recount(ws_id) -> dict[str, int]:
+    """Document frequencies counted from the chunks themselves ('' = chunks with lexemes)."""
+    async with sessionmaker()() as s:
+        rows = (await s.execute(text(
+            "SELECT u.lexeme FROM knowledge_chunks c CROSS JOIN LATERAL unnest(c.lexemes) u "
+            "WHERE c.workspace_id = :ws AND c.lexemes IS NOT NULL"), {"ws": uuid.UUID(str(ws_id))})).scalars()
+        counts = Counter(rows)
+        n = await s.scalar(text("SELECT count(*) FROM knowledge_chunks WHERE workspace_id = :ws "
+                                "AND lexemes IS NOT NULL"), {"ws": uuid.UUID(str(ws_id))})
+    return dict(counts) | ({"": n} if n else {})
+
+
+async def test_lexicon_follows_inserts_edits_and_deletes(client):
+    owner = await make_actor(client)
+    ws = await make_workspace(client, owner)
+    base = f"/api/v1/workspaces/{ws['id']}/knowledge"
+    assert await lexicon(ws["id"]) == {}
+
+    await clone_demo(ws["id"])  # a bulk INSERT ... SELECT
+    counted = await recount(ws["id"])
+    assert counted[""] > 40 and await lexicon(ws["id"]) == counted
+
+    r = await client.post(base, json={"question": "포장 박스 재활용 규정이 있나요?",
+                                      "answer": "재활용 박스를 사용해도 됩니다. 박스 훼손이 심하면 교체하세요."},
+                          headers=owner.headers)
+    entry = r.json()["id"]
+    assert (await lexicon(ws["id"]))["박스"] == (await recount(ws["id"]))["박스"] >= 2
+    await client.patch(f"{base}/{entry}", json={"answer": "새 상자만 사용하세요."}, headers=owner.headers)
+    assert await lexicon(ws["id"]) == await recount(ws["id"])
+    assert (await lexicon(ws["id"])).get("재활용", 0) == (await recount(ws["id"])).get("재활용", 0)
+
+    await client.delete(f"{base}/{entry}", headers=owner.headers)
+    assert await lexicon(ws["id"]) == counted  # back to exactly the demo's counts, no zero rows left over
+
+    async with sessionmaker()() as s:  # an UPDATE of the lexemes is counted too (old out, new in)
+        await s.execute(text("UPDATE knowledge_chunks SET lexemes = CAST(:lex AS tsvector) "
+                             "WHERE workspace_id = :ws AND kind = 'question' AND lexemes IS NOT NULL"),
+                        {"ws": uuid.UUID(ws["id"]), "lex": "'택배':1,2"})
+        await s.commit()
+    assert await lexicon(ws["id"]) == await recount(ws["id"])
+
+    r = await client.delete(f"/api/v1/workspaces/{ws['id']}", headers=owner.headers)
+    assert r.status_code == 204
+    assert await lexicon(ws["id"]) == {}
+
+
+async def test_keyword_scores_are_bm25_of_the_chunk_lexemes(client):
+    owner = await make_actor(client)
+    ws = await make_workspace(client, owner)
+    await clone_demo(ws["id"])
+    ws_id = uuid.UUID(ws["id"])
+    async with sessionmaker()() as s:
+        rows = (await s.execute(text(
+            "SELECT c.id, c.entry_id, length(c.lexemes), u.lexeme, cardinality(u.positions) "
+            "FROM knowledge_chunks c CROSS JOIN LATERAL unnest(c.lexemes) u "
+            "WHERE c.workspace_id = :ws AND c.lexemes IS NOT NULL"), {"ws": ws_id})).all()
+        settings = (await workspaces.load_settings(session=s, ws_id=ws_id)).retrieval
+    chunks: dict = defaultdict(dict)
+    entry_of, length = {}, {}
+    for chunk, entry, dl, lexeme, tf in rows:
+        chunks[chunk][lexeme], entry_of[chunk], length[chunk] = tf, entry, dl
+    n = len(chunks)
+    df = Counter(lex for terms in chunks.values() for lex in terms)
+
+    query = "미성년자 판매자 가입 서류는 무엇인가요?"
+    terms = keyword_set(query)
+    expected: dict = defaultdict(float)
+    for chunk, tfs in chunks.items():
+        score = sum(math.log(1 + (n - df[t] + 0.5) / (df[t] + 0.5)) * tfs[t] * (K1 + 1)
+                    / (tfs[t] + K1 * (1 - B + B * length[chunk] / PIVOT)) for t in terms if t in tfs)
+        expected[entry_of[chunk]] = max(expected[entry_of[chunk]], score)
+
+    async with sessionmaker()() as s:
+        result = await retrieval.search(session=s, ws_id=ws_id, query=query, settings=settings, limit=50)
+    scored = [h for h in result.hits if h.keyword > 0]
+    assert len(scored) >= 3
+    for hit in scored:
+        assert math.isclose(hit.keyword, expected[hit.entry_id], rel_tol=1e-4), hit.question
+    best = max(expected, key=expected.get)
+    assert best in {h.entry_id for h in result.hits}  # the top BM25 entry is among the candidates
+    assert result.n_chunks == n
