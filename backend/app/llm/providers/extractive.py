@@ -20,7 +20,7 @@ _BULLET = re.compile(r"^\s*(?:[-*•·▪◦※>]|\d{1,2}[.)]|[①-⑳]|[가-힣
 # Split after ./!/? followed by space, and after 다./요. even when the next sentence forgot its space.
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?。])\s+|(?<=[다요]\.)(?=[^\s\d.,)\]\"'])")
 _NON_WORD = re.compile(r"[\W_]+")
-_PIECE = re.compile(r"\s*\S{1,4}")
+_PIECE = re.compile(r"\s*\S+(?:[ \t]+\S+){0,5}")  # up to six words per token event (each event is a write)
 # Endings every Korean question or answer shares; matching on them says nothing about topic.
 _STOP_BIGRAMS = frozenset({"나요", "까요", "니까", "습니", "니다", "세요", "해요", "합니", "있나", "하나",
                            "어떻", "떻게", "인가", "가요", "되나", "는지", "려면", "주세"})
