@@ -98,6 +98,18 @@ def _keywords(text: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=4096)
+def surface_forms(text: str) -> frozenset[str]:
+    """Every morpheme of a text as written (normalised), verb and adjective stems as their "다" form:
+    unlike `keywords()` nothing is filtered, so short and stop words ("폰", "언제") are there too."""
+    out: set[str] = set()
+    for token in kiwi().tokenize(unicodedata.normalize("NFKC", text or "")):
+        form = _norm(token.form)
+        if form:
+            out.add(form + "다" if token.tag.split("-")[0] in _VERB_TAGS else form)
+    return frozenset(out)
+
+
 def keyword_set(text: str) -> list[str]:
     """Return the distinct lexemes of a text, first occurrence order."""
     return list(dict.fromkeys(keywords(text)))

