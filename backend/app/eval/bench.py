@@ -60,7 +60,15 @@ async def _stream(client: httpx.AsyncClient, url: str, headers: dict, question: 
     return {"ok": ok, "first_token_ms": first, "total_ms": (time.perf_counter() - t0) * 1000}
 
 
-async def concurrent_streams(base: str, ws_id: uuid.UUID, email: str, password: str, n: int) -> dict:
+def _cpu_s(proc: psutil.Process | None) -> float:
+    if proc is None:
+        return 0.0
+    t = proc.cpu_times()
+    return t.user + t.system
+
+
+async def concurrent_streams(base: str, ws_id: uuid.UUID, email: str, password: str, n: int,
+                             proc: psutil.Process | None = None) -> dict:
     """`n` chat streams at once, each in its own session, measured from the client side."""
     async with httpx.AsyncClient(base_url=base, timeout=60) as client:
         tokens = (await client.post("/api/v1/auth/login", json={"email": email, "password": password})).json()
@@ -69,16 +77,18 @@ async def concurrent_streams(base: str, ws_id: uuid.UUID, email: str, password: 
                     for _ in range(n)]
         await _stream(client, f"/api/v1/workspaces/{ws_id}/chat/sessions/{sessions[0]['id']}/messages", headers,
                       "워밍업 질문입니다")
-        t0 = time.perf_counter()
+        t0, cpu0 = time.perf_counter(), _cpu_s(proc)
         # Every stream asks a distinct text, so no answer comes from the query-embedding cache.
         results = await asyncio.gather(*[
             _stream(client, f"/api/v1/workspaces/{ws_id}/chat/sessions/{s['id']}/messages", headers,
                     f"{PROBES[i % len(PROBES)]} {TAILS[i // len(PROBES) % len(TAILS)]}") for i, s in enumerate(sessions)])
-        wall = time.perf_counter() - t0
+        wall, cpu = time.perf_counter() - t0, _cpu_s(proc) - cpu0
     firsts = [r["first_token_ms"] for r in results if r.get("first_token_ms") is not None]
     return {"streams": n, "errors": sum(not r["ok"] for r in results), "first_token_p50_ms": pct(firsts, 0.5),
             "first_token_p99_ms": pct(firsts, 0.99), "total_p99_ms": pct([r.get("total_ms", 0) for r in results], 0.99),
-            "wall_s": round(wall, 2)}
+            "wall_s": round(wall, 2),
+            # Where the budget goes: CPU the API process spent per stream (the rest: PostgreSQL and this client).
+            "api_cpu_ms_per_stream": round(cpu * 1000 / n, 1)}
 
 
 def _free_port() -> int:
@@ -117,7 +127,7 @@ async def main(faq: Path, streams: int, reuse: bool) -> dict:
                 await asyncio.sleep(0.2)
         proc = psutil.Process(api.pid)
         figures["api_rss_mb_idle"] = round(proc.memory_info().rss / 2**20, 1)
-        figures["chat_streams"] = await concurrent_streams(base, ws_id, email, password, streams)
+        figures["chat_streams"] = await concurrent_streams(base, ws_id, email, password, streams, proc)
         figures["api_rss_mb_after_load"] = round(proc.memory_info().rss / 2**20, 1)
     finally:
         api.terminate()

