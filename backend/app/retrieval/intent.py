@@ -18,7 +18,7 @@ RERANK_DEPTH = 30  # candidates re-ranked (the statement returns at least this m
 
 _TYPES = {
     "time": r"며칠|얼마나 ?걸|걸리|기간|언제까지|기한|언제|영업일|소요",
-    "cost": r"얼마(?!나)|비용|수수료|요금|가격|유료|무료|부담",
+    "cost": r"얼마(?!나)|비용|수수료|요금|가격|유료|무료|부담|돈",
     "count": r"몇 ?개|최대|최소|몇 ?번|몇 ?단계|한도|개수|갯수|수량|몇 ?명|몇 ?자",
     "where": r"어디|위치|메뉴",
     "how": r"어떻게|방법|하려면|하는 ?법|절차|순서",
@@ -27,7 +27,7 @@ _TYPES = {
     "problem": r"왜|안 ?돼|안 ?되|안 ?보|오류|에러|안 ?와|실패|않아|못 ?하|안 ?나|문제",
     "condition": r"어떤 경우|조건|기준|대상|자격",
     "who": r"누가|누구",
-    "stop": r"해지|해제|취소|중지|탈퇴|삭제|끄|막|차단",
+    "stop": r"해지|해제|취소|중지|탈퇴|삭제|끄|끌|꺼|막|차단|없애|지우|지워",
     "change": r"변경|수정|바꾸|바꿀|바꿔|교체",
 }
 _PATTERNS = {name: re.compile(pattern) for name, pattern in _TYPES.items()}
