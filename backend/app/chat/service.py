@@ -129,11 +129,14 @@ async def _generate(session: AsyncSession, settings: WorkspaceSettingsRead, plan
     options = ChatOptions(model=settings.qa.chat_model or None, temperature=settings.qa.temperature,
                           sources=passages, query=plan.standalone_query,
                           timeout_s=get_settings().llm_timeout_seconds)
-    version_id, template = await active_template(session, "chat.system")
-    sources_text = "\n\n".join(f"[{i + 1}] 질문: {p.question}\n답변: {p.answer}" for i, p in enumerate(passages))
-    system = template.format(display_name=settings.profile.display_name, persona=settings.profile.persona,
-                             refusal_message=settings.profile.refusal_message, sources=sources_text)
-    messages = [ChatMessage("system", system)]
+    messages: list[ChatMessage] = []
+    version_id = None
+    if not model.is_extractive:  # quoting the source needs no prompt (and records no prompt version)
+        version_id, template = await active_template(session, "chat.system")
+        sources_text = "\n\n".join(f"[{i + 1}] 질문: {p.question}\n답변: {p.answer}" for i, p in enumerate(passages))
+        system = template.format(display_name=settings.profile.display_name, persona=settings.profile.persona,
+                                 refusal_message=settings.profile.refusal_message, sources=sources_text)
+        messages.append(ChatMessage("system", system))
     messages += [ChatMessage(t.role, t.content) for t in history[-settings.qa.history_turns * 2:]]
     messages.append(ChatMessage("user", message))
     return model.stream(messages, options), version_id, model.provider
