@@ -17,6 +17,7 @@ from app.chat.pipeline import Plan, plan_answer, source_dicts
 from app.core.config import get_settings
 from app.core.db import sessionmaker
 from app.core.errors import AppError, NotFound
+from app.knowledge import ingest
 from app.llm.base import ChatChunk, ChatMessage, ChatOptions, LLMError, SourcePassage, Usage
 from app.llm.registry import get_chat_model
 from app.models import ChatMessage as Message
@@ -97,6 +98,14 @@ async def set_feedback(*, session: AsyncSession, ws_id: uuid.UUID, user_id: uuid
     if msg is None:
         raise NotFound("Message not found.")
     msg.feedback = rating or None
+    # Learned aliases: a thumbs-up teaches the knowledge base that this question (as understood in context)
+    # asks for the cited entry; taking the thumbs-up back forgets it.
+    cited = msg.sources[0]["entry_id"] if msg.sources and not msg.refused else None
+    if cited and msg.standalone_query:
+        if rating == 1:
+            await ingest.learn_alias(session=session, ws_id=ws_id, entry_id=uuid.UUID(cited), text=msg.standalone_query)
+        else:
+            await ingest.forget_alias(session=session, ws_id=ws_id, entry_id=uuid.UUID(cited), text=msg.standalone_query)
     await session.commit()
 
 

