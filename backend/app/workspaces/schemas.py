@@ -93,6 +93,10 @@ class RetrievalSettings(BaseModel):
     top_k: int = Field(5, ge=1, le=50)
     score_threshold: float = Field(0.0, ge=0, le=1)
     hybrid_weight: float = Field(0.5, ge=0, le=1)
+    # Korean commerce-support helpers (retrieval/thesaurus.py, retrieval/intent.py): colloquial words expanded
+    # to the help centre's vocabulary, and sibling entries told apart by the kind of answer asked for.
+    query_expansion: bool = True
+    question_types: bool = True
 
     @model_validator(mode="after")
     def _known_model(self):

@@ -109,3 +109,17 @@ async def test_keyword_scores_are_bm25_of_the_chunk_lexemes(client):
     best = max(expected, key=expected.get)
     assert best in {h.entry_id for h in result.hits}  # the top BM25 entry is among the candidates
     assert result.n_chunks == n
+
+    # With the workspace's query expansion switched off, the thesaurus lexemes no longer count.
+    plain_settings = settings.model_copy(update={"query_expansion": False})
+    plain: dict = defaultdict(float)
+    for chunk, tfs in chunks.items():
+        score = sum(math.log(1 + (n - df[t] + 0.5) / (df[t] + 0.5)) * tfs[t] * (K1 + 1)
+                    / (tfs[t] + K1 * (1 - B + B * length[chunk] / PIVOT)) for t in terms if t in tfs)
+        plain[entry_of[chunk]] = max(plain[entry_of[chunk]], score)
+    async with sessionmaker()() as s:
+        result = await retrieval.search(session=s, ws_id=ws_id, query=query, settings=plain_settings, limit=50)
+    scored = [h for h in result.hits if h.keyword > 0]
+    assert scored and any(not math.isclose(plain[h.entry_id], expected[h.entry_id]) for h in scored)
+    for hit in scored:
+        assert math.isclose(hit.keyword, plain[hit.entry_id], rel_tol=1e-4), hit.question

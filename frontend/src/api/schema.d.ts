@@ -836,6 +836,16 @@ export interface components {
              * @default 0.5
              */
             hybrid_weight: number;
+            /**
+             * Query Expansion
+             * @default true
+             */
+            query_expansion: boolean;
+            /**
+             * Question Types
+             * @default true
+             */
+            question_types: boolean;
         };
         /** SessionCreate */
         SessionCreate: {

@@ -55,6 +55,8 @@ export interface WorkspaceSettings {
     top_k: number;
     score_threshold: number;
     hybrid_weight: number;
+    query_expansion: boolean;
+    question_types: boolean;
   };
 }
 

@@ -123,6 +123,19 @@ function SettingsEditor({ ws, original, editable }: { ws: string; original: Work
   };
 
   /** A select of known values; an unknown current value stays selectable so nothing is lost. */
+  const toggle = (section: Section, field: string, label: MessageKey) => (
+    <Field label={t(label)} error={errorFor(`${section}.${field}` as FieldPath)}>
+      <Select
+        value={(form[section] as Record<string, string>)[field] ?? "true"}
+        disabled={!editable}
+        onChange={(e) => set(section, field, e.target.value)}
+      >
+        <option value="true">{t("settings.on")}</option>
+        <option value="false">{t("settings.off")}</option>
+      </Select>
+    </Field>
+  );
+
   const choice = (section: Section, field: string, label: MessageKey, options: string[]) => {
     const value = (form[section] as Record<string, string>)[field] ?? "";
     return (
@@ -200,6 +213,8 @@ function SettingsEditor({ ws, original, editable }: { ws: string; original: Work
           {num("retrieval", "top_k", "settings.top_k", "1", 1, 50)}
           {num("retrieval", "score_threshold", "settings.score_threshold", "0.05", 0, 1)}
           {num("retrieval", "hybrid_weight", "settings.hybrid_weight", "0.05", 0, 1)}
+          {toggle("retrieval", "query_expansion", "settings.query_expansion")}
+          {toggle("retrieval", "question_types", "settings.question_types")}
         </div>
       </fieldset>
       {serverMessage && <ErrorNote>{serverMessage}</ErrorNote>}

@@ -5,7 +5,15 @@ import { diff, serverFieldErrors, toForm, validate } from "./validation";
 const settings: WorkspaceSettings = {
   profile: { display_name: "데모", persona: "", refusal_message: "스마트 스토어 관련 질문만 답변합니다.", language: "ko" },
   qa: { chat_provider: "extractive", chat_model: "", temperature: 0.2, history_turns: 4, followup_count: 3, offtopic_strictness: "medium" },
-  retrieval: { embedding_provider: "local", embedding_model: "e5", top_k: 5, score_threshold: 0.3, hybrid_weight: 0.5 },
+  retrieval: {
+    embedding_provider: "local",
+    embedding_model: "e5",
+    top_k: 5,
+    score_threshold: 0.3,
+    hybrid_weight: 0.5,
+    query_expansion: true,
+    question_types: true,
+  },
 };
 
 describe("settings validation", () => {
@@ -38,6 +46,13 @@ describe("settings validation", () => {
     form.profile.refusal_message = "다른 문구";
     expect(diff(settings, form)).toEqual({ qa: { followup_count: 0 }, profile: { refusal_message: "다른 문구" } });
     expect(diff(settings, toForm(settings))).toBeUndefined();
+  });
+
+  it("sends switches as booleans", () => {
+    const form = toForm(settings);
+    expect(form.retrieval.query_expansion).toBe("true");
+    form.retrieval.query_expansion = "false";
+    expect(diff(settings, form)).toEqual({ retrieval: { query_expansion: false } });
   });
 
   it("maps a server message to the field it names", () => {

@@ -75,7 +75,7 @@ export function diff(original: WorkspaceSettings, form: SettingsForm): SettingsP
     const out: Record<string, unknown> = {};
     for (const [field, raw] of Object.entries(after)) {
       const numeric = `${section}.${field}` in NUMBER_RULES || typeof before[field] === "number";
-      const value = numeric ? Number(raw) : raw;
+      const value = typeof before[field] === "boolean" ? raw === "true" : numeric ? Number(raw) : raw;
       if (value !== before[field] && !(raw === "" && (before[field] === null || before[field] === undefined))) {
         out[field] = value;
       }
