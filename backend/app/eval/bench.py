@@ -67,6 +67,18 @@ def _cpu_s(proc: psutil.Process | None) -> float:
     return t.user + t.system
 
 
+def _postgres_cpu_s() -> float:
+    """CPU of every PostgreSQL process on this machine (the embedded server's backends and workers)."""
+    total = 0.0
+    for p in psutil.process_iter(["name"]):
+        try:
+            if (p.info["name"] or "").startswith("postgres"):
+                total += _cpu_s(p)
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            continue
+    return total
+
+
 async def concurrent_streams(base: str, ws_id: uuid.UUID, email: str, password: str, n: int,
                              proc: psutil.Process | None = None) -> dict:
     """`n` chat streams at once, each in its own session, measured from the client side."""
@@ -77,18 +89,21 @@ async def concurrent_streams(base: str, ws_id: uuid.UUID, email: str, password: 
                     for _ in range(n)]
         await _stream(client, f"/api/v1/workspaces/{ws_id}/chat/sessions/{sessions[0]['id']}/messages", headers,
                       "워밍업 질문입니다")
-        t0, cpu0 = time.perf_counter(), _cpu_s(proc)
+        me = psutil.Process()
+        t0, cpu0, pg0, me0 = time.perf_counter(), _cpu_s(proc), _postgres_cpu_s(), _cpu_s(me)
         # Every stream asks a distinct text, so no answer comes from the query-embedding cache.
         results = await asyncio.gather(*[
             _stream(client, f"/api/v1/workspaces/{ws_id}/chat/sessions/{s['id']}/messages", headers,
                     f"{PROBES[i % len(PROBES)]} {TAILS[i // len(PROBES) % len(TAILS)]}") for i, s in enumerate(sessions)])
         wall, cpu = time.perf_counter() - t0, _cpu_s(proc) - cpu0
+        pg, client_cpu = _postgres_cpu_s() - pg0, _cpu_s(me) - me0
     firsts = [r["first_token_ms"] for r in results if r.get("first_token_ms") is not None]
     return {"streams": n, "errors": sum(not r["ok"] for r in results), "first_token_p50_ms": pct(firsts, 0.5),
             "first_token_p99_ms": pct(firsts, 0.99), "total_p99_ms": pct([r.get("total_ms", 0) for r in results], 0.99),
             "wall_s": round(wall, 2),
             # Where the budget goes: CPU the API process spent per stream (the rest: PostgreSQL and this client).
-            "api_cpu_ms_per_stream": round(cpu * 1000 / n, 1)}
+            "api_cpu_ms_per_stream": round(cpu * 1000 / n, 1), "postgres_cpu_ms_per_stream": round(pg * 1000 / n, 1),
+            "client_cpu_ms_per_stream": round(client_cpu * 1000 / n, 1)}
 
 
 def _free_port() -> int:
