@@ -137,6 +137,14 @@ class LocalEmbeddingModel(EmbeddingModel):
 
     def _drain(self) -> None:
         """Executor thread: embed waiting queries in batches until none are left."""
+        try:
+            self._drain_batches()
+        except BaseException:
+            with self._pending_lock:  # let the next query start a fresh drain (it takes the leftovers too)
+                self._draining = False
+            raise
+
+    def _drain_batches(self) -> None:
         while True:
             with self._pending_lock:
                 batch, self._pending = self._pending[:self.batch_size], self._pending[self.batch_size:]
