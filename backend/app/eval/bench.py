@@ -69,7 +69,7 @@ def _cpu_s(proc: psutil.Process | None, children: bool = True) -> float:
         try:
             t = p.cpu_times()
             total += t.user + t.system
-        except psutil.NoSuchProcess:
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
             continue
     return total
 
@@ -82,15 +82,8 @@ def _worker_rss_mb(proc: psutil.Process) -> list[float]:
 
 def _postgres_cpu_s() -> float:
     """CPU of every PostgreSQL process on this machine (the embedded server's backends and workers)."""
-    total = 0.0
-    for p in psutil.process_iter(["name"]):
-        try:
-            if (p.info["name"] or "").startswith("postgres"):
-                t = p.cpu_times()
-                total += t.user + t.system
-        except (psutil.NoSuchProcess, psutil.AccessDenied):
-            continue
-    return total
+    return sum(_cpu_s(p, children=False) for p in psutil.process_iter(["name"])
+               if (p.info["name"] or "").startswith("postgres"))
 
 
 async def concurrent_streams(base: str, ws_id: uuid.UUID, email: str, password: str, n: int,

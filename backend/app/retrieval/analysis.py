@@ -60,10 +60,18 @@ def keywords(text: str) -> list[str]:
 
 
 @lru_cache(maxsize=4096)
-def _keywords(text: str) -> tuple[str, ...]:
+def _tokens(text: str) -> tuple[tuple[str, str, int, int], ...]:
+    """Kiwi's morphemes of a text as (normalised form, base tag, start, end): one analysis per text, shared by
+    `keywords()` and `surface_forms()` (a query needs both)."""
     text = unicodedata.normalize("NFKC", text or "").strip()
     if not text:
-        return []
+        return ()
+    # VV-I / VA-R: the suffix marks irregular conjugation
+    return tuple((_norm(t.form), t.tag.split("-")[0], t.start, t.start + t.len) for t in kiwi().tokenize(text))
+
+
+@lru_cache(maxsize=4096)
+def _keywords(text: str) -> tuple[str, ...]:
     out: list[str] = []
     run: list[tuple[str, int]] = []  # nouns written back to back, to emit the joined compound
 
@@ -74,14 +82,12 @@ def _keywords(text: str) -> tuple[str, ...]:
                 out.append(joined)
         run.clear()
 
-    for token in kiwi().tokenize(text):
-        tag = token.tag.split("-")[0]  # VV-I / VA-R: irregular conjugation marks
-        form = _norm(token.form)
+    for form, tag, start, end in _tokens(text):
         if tag in _NOUN_TAGS or tag in _FOREIGN_TAGS:
-            if run and run[-1][1] != token.start:
+            if run and run[-1][1] != start:
                 flush()
             if form:
-                run.append((form, token.start + token.len))
+                run.append((form, end))
                 if form not in STOP_NOUNS and (len(form) > 1 or tag in _FOREIGN_TAGS):
                     out.append(form)
             continue
@@ -102,12 +108,7 @@ def _keywords(text: str) -> tuple[str, ...]:
 def surface_forms(text: str) -> frozenset[str]:
     """Every morpheme of a text as written (normalised), verb and adjective stems as their "다" form:
     unlike `keywords()` nothing is filtered, so short and stop words ("폰", "언제") are there too."""
-    out: set[str] = set()
-    for token in kiwi().tokenize(unicodedata.normalize("NFKC", text or "")):
-        form = _norm(token.form)
-        if form:
-            out.add(form + "다" if token.tag.split("-")[0] in _VERB_TAGS else form)
-    return frozenset(out)
+    return frozenset(form + "다" if tag in _VERB_TAGS else form for form, tag, _, _ in _tokens(text) if form)
 
 
 def keyword_set(text: str) -> list[str]:
