@@ -7,6 +7,7 @@ from pydantic import BaseModel
 class JobProgress(BaseModel):
     processed: int
     total: int
+    stage: str | None = None  # import: "indexing", then "embedding_answers" (searchable from the second)
 
 
 class JobRead(BaseModel):
@@ -22,7 +23,8 @@ class JobRead(BaseModel):
 
     @classmethod
     def of(cls, job) -> "JobRead":
-        return cls(id=job.id, kind=job.kind, status=job.status,
-                   progress=JobProgress(processed=job.progress_done, total=job.progress_total), result=job.result,
+        progress = JobProgress(processed=job.progress_done, total=job.progress_total,
+                               stage=(job.payload or {}).get("stage"))
+        return cls(id=job.id, kind=job.kind, status=job.status, progress=progress, result=job.result,
                    error=job.error, created_at=job.created_at, started_at=job.started_at,
                    finished_at=job.finished_at)

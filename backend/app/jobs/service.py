@@ -3,7 +3,7 @@
 import uuid
 from datetime import UTC, datetime
 
-from sqlalchemy import update
+from sqlalchemy import func, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.db import sessionmaker
@@ -37,9 +37,12 @@ async def start(job_id: uuid.UUID) -> None:
     await set_status(job_id, status="running", started_at=datetime.now(UTC), error=None, attempts=Job.attempts + 1)
 
 
-async def progress(job_id: uuid.UUID, done: int, total: int) -> None:
-    """Record progress."""
-    await set_status(job_id, progress_done=done, progress_total=total)
+async def progress(job_id: uuid.UUID, done: int, total: int, stage: str | None = None) -> None:
+    """Record progress, and the stage it counts in for jobs that have several (kept in the payload)."""
+    values: dict = {"progress_done": done, "progress_total": total}
+    if stage is not None:
+        values["payload"] = Job.payload.op("||")(func.jsonb_build_object("stage", stage))
+    await set_status(job_id, **values)
 
 
 async def succeed(job_id: uuid.UUID, result: dict) -> None:

