@@ -612,6 +612,8 @@ export interface components {
             processed: number;
             /** Total */
             total: number;
+            /** Stage */
+            stage?: string | null;
         };
         /** JobRead */
         JobRead: {

@@ -87,12 +87,14 @@ export interface Category {
 }
 
 export type JobStatus = "queued" | "running" | "succeeded" | "failed";
+/** What an import job's progress counts: entries being indexed, then answer pieces being embedded. */
+export type JobStage = "indexing" | "embedding_answers";
 
 export interface Job {
   id: string;
   kind: string;
   status: JobStatus;
-  progress: { processed: number; total: number } | null;
+  progress: { processed: number; total: number; stage?: JobStage | null } | null;
   error: string | null;
   created_at: string;
   started_at: string | null;

@@ -55,6 +55,14 @@ export function ImportPanel({ ws }: { ws: string }) {
 
   const running = status === "queued" || status === "running";
   const progress = job.data?.progress;
+  // An import is searchable once its first stage is done; the second fills in the answers' vectors.
+  const stage = status === "running" && progress?.stage ? t(`kb.stage.${progress.stage}`) : null;
+  const searchable = progress?.stage === "embedding_answers";
+
+  useEffect(() => {
+    if (searchable) void qc.invalidateQueries({ queryKey: kbKeys.all(ws) });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [searchable]);
 
   return (
     <div className="import-panel">
@@ -85,6 +93,7 @@ export function ImportPanel({ ws }: { ws: string }) {
             <Badge tone={status === "failed" ? "danger" : status === "succeeded" ? "ok" : "accent"}>
               {t(`kb.job.${job.data.status}`)}
             </Badge>
+            {stage && <span className="small">{stage}</span>}
             {progress && (
               <span className="muted small">
                 {progress.processed} / {progress.total}
