@@ -1,0 +1,88 @@
+"""Time the two-phase import job on a FAQ file: when it is searchable (phase 1) and when it is complete.
+
+Runs the arq job function itself (no queue) on a scratch workspace, then deletes the workspace. Once phase 1 is
+done, a second process (as the API is, beside the worker) searches the workspace while phase 2 runs:
+    .venv/bin/python infra/scripts/stack.py exec .venv/bin/python backend/scripts/time_import.py <file>
+"""
+
+import argparse
+import asyncio
+import statistics
+import sys
+import time
+import uuid
+from pathlib import Path
+
+from sqlalchemy import select
+
+from app.core.db import dispose_engine, sessionmaker
+from app.knowledge import ingest
+from app.knowledge.jobs import STAGE_EMBEDDING, import_knowledge
+from app.models import Job, JobUpload, Workspace
+from app.retrieval import service as retrieval
+from app.users.service import ensure_user
+from app.workspaces import service as workspaces
+
+PROBES = ["정산 계좌 변경", "반품 배송비는 누가 내나요", "미성년자 판매자 가입", "상품 일괄 등록 엑셀", "광고비 충전 방법",
+          "송장번호 입력", "판매 수수료", "통신판매업 신고"]
+
+
+async def probe(ws_id: uuid.UUID) -> None:
+    """Search the workspace (first query loads the models) and print the latency of the others."""
+    times, found = [], 0
+    async with sessionmaker()() as s:
+        settings = (await workspaces.load_settings(session=s, ws_id=ws_id)).retrieval
+        for query in ["warm up", *PROBES]:
+            result = await retrieval.search(session=s, ws_id=ws_id, query=query, settings=settings)
+            if query != "warm up":
+                times.append(result.ms)
+                found += bool(result.hits)
+    print(f"searches during phase 2 (another process): {found}/{len(PROBES)} found entries; "
+          f"median {statistics.median(times):.0f} ms, max {max(times):.0f} ms", flush=True)
+    await dispose_engine()
+
+
+async def main(path: Path) -> None:
+    async with sessionmaker()() as s:
+        owner = await ensure_user(session=s, email=f"time-import-{uuid.uuid4().hex[:8]}@sangdam.dev",
+                                  password=uuid.uuid4().hex)
+        ws = await workspaces.create(session=s, owner=owner, name=f"time import {uuid.uuid4().hex[:6]}")
+        job = Job(workspace_id=ws.id, kind="import_knowledge", status="queued", payload={}, created_by=owner.id)
+        s.add(job)
+        await s.flush()
+        s.add(JobUpload(job_id=job.id, filename=path.name, data=path.read_bytes()))
+        await s.commit()
+        ws_id, job_id = ws.id, job.id
+
+    t0 = time.perf_counter()
+    run = asyncio.create_task(import_knowledge({"job_try": 1}, str(job_id)))
+    searchable, searcher = None, None
+    while not run.done():
+        await asyncio.sleep(0.5)  # phase 1 holds the loop while Kiwi runs: the reading is late by up to a batch
+        async with sessionmaker()() as s:
+            row = (await s.execute(select(Job.payload, Job.progress_done, Job.progress_total)
+                                   .where(Job.id == job_id))).one()
+            if searchable is None and row.payload.get("stage") == STAGE_EMBEDDING:
+                searchable = time.perf_counter() - t0
+                pending = await ingest.pending_vectors(s, ws_id)
+                print(f"phase 1 (searchable): {searchable:.1f} s; {pending} pieces wait for vectors", flush=True)
+                searcher = await asyncio.create_subprocess_exec(sys.executable, __file__, "--probe", str(ws_id))
+    await run
+    if searcher:
+        await searcher.wait()
+    total = time.perf_counter() - t0
+    async with sessionmaker()() as s:
+        job = await s.get(Job, job_id)
+        print(f"job {job.status}: {job.result} {job.error or ''}")
+        print(f"complete: {total:.1f} s; phase 2: {total - (searchable or total):.1f} s; "
+              f"still pending: {await ingest.pending_vectors(s, ws_id)}")
+        await workspaces.delete(session=s, ws=await s.get(Workspace, ws_id))
+    await dispose_engine()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("file", type=Path, nargs="?")
+    parser.add_argument("--probe", type=uuid.UUID, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    asyncio.run(probe(args.probe) if args.probe else main(args.file))
