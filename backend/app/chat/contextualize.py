@@ -47,6 +47,12 @@ _FILLER = re.compile(r"^(그럼|그러면|그렇다면|그리고|그런데|근�
 # A noun phrase closed by a particle and 요, with no predicate: "서류는요?", "해외 판매자도요?", "반품이면요?"
 _ELLIPTIC_END = re.compile(r"[가-힣a-zA-Z0-9](은|는|도|이|가|면|에서|으로|로|랑|하고)요\s*[?？.!~]*$")
 _QUOTED = re.compile(r"['‘\"“「『]([^'’\"”」』]{4,120})['’\"”」』]")
+# An offer written in prose at the end of an answer: "…주의할 점도 알려드릴까요?", "…경우에 대해서도 궁금하신가요?"
+_OFFER = re.compile(
+    r"(?:^|[.!?。]\s*|\n)\s*(?:혹시\s*|그리고\s*|또\s*)?([^.!?。\n]{4,120}?)"
+    r"(?:에\s*대해(?:서)?)?(?:도|을|를)?\s*"
+    r"(?:(?:알려|안내해|설명해|말씀해)\s*(?:드릴까요|드려도\s*될까요|드릴게요)|궁금하(?:신가요|세요|시면)|필요하(?:신가요|세요))"
+    r"\s*[?？]?\s*$")
 _LIST_ITEM = re.compile(r"^\s*(?:\d+[.)]|[-*•·])\s*(.+)$", re.M)
 _INLINE_ITEM = re.compile(r"(?:^|\s)\d[.)]\s*(.+?)(?=\s+\d[.)]\s|$)", re.S)
 
@@ -59,7 +65,10 @@ def _offered(turn: Turn) -> list[tuple[str, uuid.UUID | None]]:
     listed = [m.strip() for m in _LIST_ITEM.findall(turn.content)]
     if len(listed) < 2:  # "1) 고치기 2) 템플릿 3) 지우기" written on one line
         listed = [m.strip() for m in _INLINE_ITEM.findall(turn.content)]
-    return [(q, None) for q in (quoted or listed)]
+    if quoted or listed:
+        return [(q, None) for q in (quoted or listed)]
+    offer = _OFFER.search(turn.content.strip())
+    return [(offer.group(1).strip(), None)] if offer else []
 
 
 def _acceptance_index(message: str) -> int | None:
@@ -100,6 +109,9 @@ def resolve(history: list[Turn], message: str) -> Resolved:
         idx = _acceptance_index(message)
         if offered and idx is not None and (idx == -1 or idx < len(offered)):
             question, entry_id = offered[idx]
+            if entry_id is None:  # an offer in the text only: search it, beside the conversation's topic
+                topic = _topic(history)
+                return Resolved(query=question, how="followup", context_query=f"{topic} {question}" if topic else None)
             return Resolved(query=question, pinned_entry_id=entry_id, how="followup")
     terms = keywords(message)
     topic = _topic(history)

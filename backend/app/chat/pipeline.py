@@ -119,7 +119,9 @@ async def plan_answer(*, session: AsyncSession, ws_id: uuid.UUID, settings: Work
     if second:
         context = await search(session=session, ws_id=ws_id, query=second, settings=settings.retrieval, limit=depth)
     # A fragment alone is weak evidence next to the joined query; a complete message is as strong as its context.
-    hits = _merge(result, context, FRAGMENT_WEIGHT if resolved.fragment else 1.0) if context else list(result.hits)
+    # An accepted offer ("네 알려주세요") is about the offered question; the topic only breaks ties.
+    weight = FRAGMENT_WEIGHT if resolved.fragment or resolved.how == "followup" else 1.0
+    hits = _merge(result, context, weight) if context else list(result.hits)
     if resolved.fragment:
         hits = _after_last_answer(hits, history)
     pinned = None

@@ -30,6 +30,19 @@ def test_acceptance_picks_the_offered_question():
     assert resolve(inline, "마지막이요").query == "답글 지우기"
 
 
+def test_an_offer_written_in_prose_is_accepted_and_searched_beside_the_topic():
+    said = "정산관리 메뉴에서 보실 수 있어요. 혹시 요금제를 중간에 올리면 요금이 어떻게 계산되는지도 알려드릴까요?"
+    accepted = resolve(TOPIC + [Turn("assistant", said)], "네 궁금해요")
+    assert (accepted.query, accepted.how, accepted.pinned_entry_id) == (
+        "요금제를 중간에 올리면 요금이 어떻게 계산되는지", "followup", None)
+    assert accepted.context_query == "미성년자도 판매자 가입 돼요? 요금제를 중간에 올리면 요금이 어떻게 계산되는지"
+    about = [Turn("assistant", "진행예정 상태일 때만 고칠 수 있어요. 일부만 선정되는 경우에 대해서도 알려드릴까요?")]
+    assert resolve(about, "네 알려주세요").query == "일부만 선정되는 경우"
+    # No offer: a closing pleasantry or a plain statement leaves "네 ..." to the ordinary rules.
+    for closing in ("네, 가능합니다. 더 궁금하신가요?", "정산은 다음 날 됩니다."):
+        assert resolve(TOPIC + [Turn("assistant", closing)], "네 알려주세요").how != "followup"
+
+
 def _hit(name: str, score: float) -> Hit:
     return Hit(entry_id=uuid.uuid5(uuid.NAMESPACE_URL, name), question=name, answer="", category=None, related=[],
                score=score, dense=0.9)
