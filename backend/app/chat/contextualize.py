@@ -43,7 +43,9 @@ _YES = re.compile(
     r"^(네+|넵|넹|예|응+|ㅇㅇ|ㅇㅋ|오케이|좋아요?|좋습니다|그래요?|부탁(해요|드려요|합니다)?|궁금해요|궁금합니다|"
     r"알려\s*(주세요|줘|주실래요|주시겠어요)|그거(요)?|그것(도|좀)?|응\s*알려줘|yes|ok)"
 )
-_FILLER = re.compile(r"^(그럼|그러면|그렇다면|그리고|그런데|근데|또|혹시|아|음|참|그건|그거는?|그것은?|이건|이거는?)\s*")
+# One-syllable fillers need a break after them: "아 그럼…" is filler, "아니면…" is not.
+_FILLER = re.compile(r"^(?:(?:그럼|그러면|그렇다면|그리고|그런데|근데|혹시|그건|그거는?|그것은?|이건|이거는?)\s*"
+                     r"|(?:또|아|음|참)(?:\s+|[,.~!]+\s*))")
 # A noun phrase closed by a particle and 요, with no predicate: "서류는요?", "해외 판매자도요?", "반품이면요?"
 _ELLIPTIC_END = re.compile(r"[가-힣a-zA-Z0-9](은|는|도|이|가|면|에서|으로|로|랑|하고)요\s*[?？.!~]*$")
 _QUOTED = re.compile(r"['‘\"“「『]([^'’\"”」』]{4,120})['’\"”」』]")

@@ -14,6 +14,9 @@ def test_fragments_join_the_topic_and_complete_questions_stand_alone():
     assert alone.how == "as_is" and alone.query == "정산은 언제 되나요?"
     assert alone.context_query == "미성년자도 판매자 가입 돼요? 정산은 언제 되나요?"
     assert resolve([], "정산은 언제 되나요?").context_query is None
+    # "아니면…" starts with the filler syllable "아" but is not filler: the fragment keeps its first word.
+    assert resolve(TOPIC, "아니면 취소는요?").fragment == "아니면 취소는요?"
+    assert resolve(TOPIC, "아 그럼 서류는요?").fragment == "그럼 서류는요?"
 
 
 def test_acceptance_picks_the_offered_question():
