@@ -166,8 +166,9 @@ async def _decide(session: AsyncSession, ws_id: uuid.UUID, result: SearchResult,
                                                      unknown_share=result.unknown_share),
                               settings.qa.offtopic_strictness, n_pieces=result.n_chunks)
     on = decision.on_topic and (dense is None or dense >= settings.retrieval.score_threshold)
-    return {"on_topic": on, "reason": decision.reason, "confidence": round(decision.confidence, 3),
-            "dense_top": dense, "usem": usem, "unknown_share": result.unknown_share}
+    out = {"on_topic": on, "reason": decision.reason, "confidence": round(decision.confidence, 3),
+           "dense_top": dense, "usem": usem, "unknown_share": result.unknown_share}
+    return out if dense is not None else out | {"usem_max": usem}
 
 
 def _merge(raw: SearchResult, context: SearchResult, weight: float = 1.0) -> list[Hit]:
@@ -204,7 +205,8 @@ async def _decide_in_context(session: AsyncSession, ws_id: uuid.UUID, raw: dict,
     itself is still plausible for this knowledge (USE over the workspace), so "이용료는요?" after a service
     question is answered while "오늘 날씨 어때?" after the same question is still refused."""
     joined = await _decide(session, ws_id, context, settings)
-    usem = await usem_max(session=session, ws_id=ws_id, uvec=message.usem_vector)
+    usem = raw["usem_max"] if "usem_max" in raw else await usem_max(session=session, ws_id=ws_id,
+                                                                      uvec=message.usem_vector)
     plausible = usem is not None and usem >= ontopic.USEM_ONLY.get(settings.qa.offtopic_strictness, 0.44)
     if joined["on_topic"] and plausible:
         return joined | {"reason": f"context:{joined['reason']}", "usem_max_message": usem}

@@ -139,13 +139,16 @@ async def search(*, session: AsyncSession, ws_id: uuid.UUID, query: str, setting
             h.score += intent.WEIGHT * intent.overlap(asked, h.question)
         hits.sort(key=lambda h: (h.score, h.dense), reverse=True)
     hits = hits[:want]
-    dense_top = float(rows[0][9]) if rows and rows[0][9] is not None else None
-    unknown = 1 - int(rows[0][12]) / len(terms) if rows and terms else None
-    usem_top = float(rows[0][10]) if rows and rows[0][10] is not None else None
-    return SearchResult(hits=hits, query_terms=terms, ms=(time.perf_counter() - t0) * 1000, dense_top=dense_top,
-                        usem_top=usem_top,
-                        usem_vector=list(map(float, uvec)), n_chunks=int(rows[0][11] or 0) if rows else 0,
-                        unknown_share=unknown)
+    first = rows[0] if rows else None  # the per-query columns repeat on every row
+    return SearchResult(
+        hits=hits, query_terms=terms, ms=(time.perf_counter() - t0) * 1000, usem_vector=list(map(float, uvec)),
+        dense_top=_float(first.dense_top) if first else None, usem_top=_float(first.usem_top) if first else None,
+        n_chunks=int(first.n_chunks or 0) if first else 0,
+        unknown_share=1 - int(first.known_terms) / len(terms) if first and terms else None)
+
+
+def _float(value) -> float | None:
+    return float(value) if value is not None else None
 
 
 async def usem_max(*, session: AsyncSession, ws_id: uuid.UUID, uvec: list[float]) -> float | None:
