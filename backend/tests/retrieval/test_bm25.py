@@ -123,3 +123,20 @@ async def test_keyword_scores_are_bm25_of_the_chunk_lexemes(client):
     assert scored and any(not math.isclose(plain[h.entry_id], expected[h.entry_id]) for h in scored)
     for hit in scored:
         assert math.isclose(hit.keyword, plain[hit.entry_id], rel_tol=1e-4), hit.question
+
+
+async def test_run_on_query_is_searched_like_the_spaced_one(client):
+    """A question typed without spaces is re-spaced before searching: same lexemes and top entry, and the
+    share of words the knowledge never uses counts words, not the writer's compounds."""
+    owner = await make_actor(client)
+    ws = await make_workspace(client, owner)
+    await clone_demo(ws["id"])
+    async with sessionmaker()() as s:
+        settings = (await workspaces.load_settings(session=s, ws_id=uuid.UUID(ws["id"]))).retrieval
+        spaced = await retrieval.search(session=s, ws_id=uuid.UUID(ws["id"]), settings=settings,
+                                        query="미성년자 판매자 가입 가능한가요")
+        run_on = await retrieval.search(session=s, ws_id=uuid.UUID(ws["id"]), settings=settings,
+                                        query="미성년자판매자가입가능한가요")
+    assert set(run_on.query_terms) == set(spaced.query_terms)
+    assert run_on.hits[0].entry_id == spaced.hits[0].entry_id
+    assert run_on.unknown_share == spaced.unknown_share == 0.0
