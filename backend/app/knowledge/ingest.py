@@ -30,8 +30,10 @@ _INSERT_CHUNK = text(
 _PENDING_WHERE = ("workspace_id = :ws AND embedding IS NULL AND embedding_model = :model"
                   " AND embedding_dim = :dim")
 _COUNT_PENDING = text(f"SELECT count(*) FROM knowledge_chunks WHERE {_PENDING_WHERE}")
-_NEXT_PENDING = text(f"SELECT id, text FROM knowledge_chunks WHERE {_PENDING_WHERE} AND id > :after"
-                     " ORDER BY id LIMIT :lim")
+# First pieces of every answer first (they carry most of what is asked: dropping the others from the dense
+# search costs ~1 point of hit@1, dropping all answer vectors ~4), then second pieces, and so on.
+_NEXT_PENDING = text(f"SELECT id, text, ord FROM knowledge_chunks WHERE {_PENDING_WHERE}"
+                     " AND (ord, id) > (:after_ord, :after) ORDER BY ord, id LIMIT :lim")
 _FILL = text(
     "UPDATE knowledge_chunks c SET embedding = CAST(v.vec AS vector)"
     " FROM unnest(CAST(:ids AS uuid[]), CAST(:vecs AS text[])) AS v(id, vec)"
@@ -192,7 +194,8 @@ async def fill_vectors(*, session: AsyncSession, ws_id: uuid.UUID, progress: Pro
     """Embed the pieces a deferred import left without a workspace-model vector; return how many were filled.
 
     Commits each batch, so an interrupted run keeps what it did and the next run (a retried job, a re-import)
-    picks up the rest. Rows are visited once, in id order, so the loop ends even if others change them meanwhile.
+    picks up the rest. Rows are visited once, in (piece number, id) order, so the search gets every answer's
+    opening first and the loop ends even if others change rows meanwhile.
     """
     embedder = await workspace_embedder(session, ws_id)
     params = {"ws": ws_id, "model": embedder.name, "dim": embedder.dim}
@@ -200,17 +203,18 @@ async def fill_vectors(*, session: AsyncSession, ws_id: uuid.UUID, progress: Pro
     if progress and total:
         await progress(0, total)
     done = filled = 0
-    after = uuid.UUID(int=0)
+    after, after_ord = uuid.UUID(int=0), -1
     while total:
-        rows = (await session.execute(_NEXT_PENDING, params | {"after": after, "lim": batch_size})).all()
+        rows = (await session.execute(_NEXT_PENDING, params | {"after": after, "after_ord": after_ord,
+                                                               "lim": batch_size})).all()
         if not rows:
             break
-        vectors = await _embed(embedder, [body for _, body in rows])
-        result = await session.execute(_FILL, params | {"ids": [row_id for row_id, _ in rows],
+        vectors = await _embed(embedder, [body for _, body, _ in rows])
+        result = await session.execute(_FILL, params | {"ids": [row_id for row_id, _, _ in rows],
                                                         "vecs": [vector_literal(v) for v in vectors]})
         await session.commit()
         filled += result.rowcount
-        done, after = done + len(rows), rows[-1][0]
+        done, after, after_ord = done + len(rows), rows[-1][0], rows[-1][2]
         if progress:
             await progress(min(done, total), total)
     return filled

@@ -1,6 +1,7 @@
 """Two-phase import: searchable after phase 1 (answer pieces without their local-model vector), complete after
 phase 2, which resumes after an interruption and keeps out of the way of re-indexing and model changes."""
 
+import json
 import uuid
 from functools import partial
 
@@ -133,6 +134,35 @@ async def test_phase_two_resumes_after_an_interruption(client):
     assert await fill(ws, batch_size=16) == n - 16
     assert await missing(ws) == {}
     assert await chunk_ids(ws) == ids
+
+
+async def test_phase_two_embeds_every_answers_opening_first(client):
+    _, ws = await new_workspace(client)
+    # Three long answers of three pieces each (sentences of ~60 characters, pieces of at most 400).
+    sentence = "주문 {}번 상황에서는 판매자센터의 주문관리 메뉴에서 상태를 먼저 확인한 뒤 처리해 주세요. "
+    data = json.dumps([{"question": f"긴 답변 {i}번은 어떻게 처리하나요?",
+                        "answer": "".join(sentence.format(i * 100 + j) for j in range(16))} for i in range(3)],
+                      ensure_ascii=False).encode()
+    async with sessionmaker()() as s:
+        await import_file(session=s, ws_id=uuid.UUID(ws), filename="long.json", data=data, defer_answers=True)
+    async with sessionmaker()() as s:
+        pieces = (await s.execute(select(KnowledgeChunk.ord).where(
+            KnowledgeChunk.workspace_id == uuid.UUID(ws), KnowledgeChunk.embedding.is_(None)))).scalars().all()
+    assert len(pieces) >= 9 and pieces.count(0) == 3
+
+    async def stop(done: int, total: int) -> None:
+        if done:
+            raise RuntimeError("stopped after the first batch")
+
+    with pytest.raises(RuntimeError):
+        await fill(ws, progress=stop, batch_size=3)
+    async with sessionmaker()() as s:
+        filled = (await s.execute(select(KnowledgeChunk.ord).where(
+            KnowledgeChunk.workspace_id == uuid.UUID(ws), KnowledgeChunk.kind == "answer",
+            KnowledgeChunk.embedding_model == E5, KnowledgeChunk.embedding.is_not(None)))).scalars().all()
+    assert sorted(filled) == [0, 0, 0]  # one batch: the three openings
+    assert await fill(ws, batch_size=3) == len(pieces) - 3
+    assert await pending(ws) == 0
 
 
 async def test_phase_two_skips_rows_deleted_meanwhile(client, monkeypatch):
