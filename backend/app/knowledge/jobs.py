@@ -37,9 +37,9 @@ async def import_file(*, session: AsyncSession, ws_id: uuid.UUID, filename: str,
                       progress: ingest.Progress | None = None, defer_answers: bool = False) -> dict:
     """Parse, clean and upsert a knowledge file into a workspace; return counts.
 
-    The index is complete on return, unless `defer_answers`: then the entries are searchable (titles, keywords,
-    USE) and the answer pieces' local-model vectors are left for `ingest.fill_vectors` (the import job's second
-    phase).
+    The index is complete on return, unless `defer_answers`: then the entries are searchable (the titles'
+    vectors, every piece's keywords) and the answer pieces' vectors of a local model (and of USE) are left for
+    `ingest.fill_vectors` (the import job's second phase).
     """
     raw = load_knowledge(data, filename)
     entries = clean_all(raw)
@@ -91,9 +91,9 @@ async def import_knowledge(ctx: dict, job_id: str) -> None:
         upload = await session.get(JobUpload, job.id)
         if upload is None:
             raise KnowledgeFormatError("The uploaded file is gone.")
-        # Phase 1 commits every entry with titles, keywords and USE (searchable); phase 2 adds the answer pieces'
-        # vectors of a local model. The upload stays until both are done: a retry re-runs phase 1 as a no-op
-        # (unchanged content hashes) and phase 2 fills what is still missing.
+        # Phase 1 commits every entry with its titles' vectors and every piece's keywords (searchable); phase 2
+        # adds the answer pieces' vectors (USE, then the local workspace model). The upload stays until both are
+        # done: a retry re-runs phase 1 as a no-op (unchanged content hashes) and phase 2 fills what is missing.
         result = await import_file(session=session, ws_id=job.workspace_id, filename=upload.filename,
                                    data=upload.data, progress=partial(progress, stage=STAGE_INDEXING),
                                    defer_answers=True)

