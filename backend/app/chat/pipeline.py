@@ -113,11 +113,17 @@ async def plan_answer(*, session: AsyncSession, ws_id: uuid.UUID, settings: Work
 
     second = (resolved.context_query or resolved.fragment) if resolved.pinned_entry_id is None else None
     depth = max(settings.retrieval.top_k, CONTEXT_DEPTH if second else 8)
+    # A query joined to the conversation's topic asks what the new message asks ("…언제예요?"), not what the
+    # topic's question did: the kind of answer wanted comes from the message alone.
+    joined = resolved.how == "contextualized"
     result: SearchResult = await search(session=session, ws_id=ws_id, query=resolved.query,
-                                        settings=settings.retrieval, limit=depth)
+                                        settings=settings.retrieval, limit=depth, asking=message if joined else None)
     context: SearchResult | None = None
     if second:
-        context = await search(session=session, ws_id=ws_id, query=second, settings=settings.retrieval, limit=depth)
+        # (For an accepted offer, the offered question; for a fragment searched alone, the fragment itself.)
+        asking = resolved.query if resolved.how == "followup" else None if joined else message
+        context = await search(session=session, ws_id=ws_id, query=second, settings=settings.retrieval, limit=depth,
+                               asking=asking)
     # A fragment alone is weak evidence next to the joined query; a complete message is as strong as its context.
     # An accepted offer ("네 알려주세요") is about the offered question; the topic only breaks ties.
     weight = FRAGMENT_WEIGHT if resolved.fragment or resolved.how == "followup" else 1.0

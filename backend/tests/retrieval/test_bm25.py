@@ -140,3 +140,29 @@ async def test_run_on_query_is_searched_like_the_spaced_one(client):
     assert set(run_on.query_terms) == set(spaced.query_terms)
     assert run_on.hits[0].entry_id == spaced.hits[0].entry_id
     assert run_on.unknown_share == spaced.unknown_share == 0.0
+
+
+async def test_question_types_come_from_the_asking_text(client):
+    """The sibling bonus reads what kind of answer `asking` wants (a follow-up's own words), not the joined query."""
+    from app.retrieval import intent
+
+    owner = await make_actor(client)
+    ws = await make_workspace(client, owner)
+    await clone_demo(ws["id"])
+    ws_id = uuid.UUID(ws["id"])
+    query = "미성년자 판매자 서류는 어떻게 제출하나요 심사"
+    async with sessionmaker()() as s:
+        settings = (await workspaces.load_settings(session=s, ws_id=ws_id)).retrieval
+        base = await retrieval.search(session=s, ws_id=ws_id, query=query, limit=30,
+                                      settings=settings.model_copy(update={"question_types": False}))
+        own = await retrieval.search(session=s, ws_id=ws_id, query=query, settings=settings, limit=30)
+        asked = await retrieval.search(session=s, ws_id=ws_id, query=query, settings=settings, limit=30,
+                                       asking="그건 얼마나 걸려요?")
+    fused = {h.entry_id: h.score for h in base.hits}
+    assert intent.question_types(query) != intent.question_types("그건 얼마나 걸려요?")
+    for result, text in ((own, query), (asked, "그건 얼마나 걸려요?")):
+        types = intent.question_types(text)
+        for h in result.hits:
+            assert math.isclose(h.score, fused[h.entry_id] + intent.WEIGHT * intent.overlap(types, h.question),
+                                abs_tol=1e-9), h.question
+    assert [h.entry_id for h in own.hits] != [h.entry_id for h in asked.hits]
