@@ -18,7 +18,7 @@ from app.core.db import dispose_engine, sessionmaker
 from app.eval.run import setup_workspace
 from app.llm.registry import get_embedding_model
 from app.retrieval import service as retrieval
-from app.retrieval.analysis import keyword_set, tsquery_literal
+from app.retrieval.analysis import keyword_set
 from app.workspaces import service as workspaces
 
 
@@ -54,7 +54,7 @@ async def main(faq: Path, questions: Path) -> None:
             "ws": ws_id, "model": e5.name, "umodel": use.name,
             "qvec": retrieval.vector_literal(await e5.embed_query(q)),
             "uvec": retrieval.vector_literal(await use.embed_query(q)),
-            "tsq": tsquery_literal(terms) or retrieval.NO_MATCH, "lexemes": terms, "joined": [], "weights": [1.0] * len(terms),
+            "lexemes": terms, "joined": [], "weights": [1.0] * len(terms),
             "dense_depth": retrieval.DENSE_DEPTH, "lex_depth": retrieval.LEX_DEPTH, "w_dense": 1.0, "w_usem": 0.5,
             "w_lex": 0.3, "lim": 5})
         print(q, terms)

@@ -6,8 +6,8 @@ filler ("알려주세요", "궁금해요"), and add the joined form of nouns wri
 ("스마트스토어" -> 스마트, 스토어, 스마트스토어) so spaced and unspaced writings both match.
 
 The lexemes go to PostgreSQL verbatim, bypassing its text parser, which would split or
-lower-case them differently: `tsvector_literal()` for `CAST(:lex AS tsvector)` (keeps positions,
-which ts_rank_cd needs) and `tsquery_literal()` for `CAST(:q AS tsquery)`.
+lower-case them differently: `tsvector_literal()` for `CAST(:lex AS tsvector)` (keeps positions);
+the search statement builds its OR tsquery from the query's lexemes itself (retrieval/service.py).
 
 Speed: one query of ~30 characters in ~0.25 ms after the model is loaded (~2 s, once per process).
 """
@@ -166,9 +166,3 @@ def tsvector_literal(lexemes: list[str]) -> str:
         if lexeme:
             positions.setdefault(lexeme, []).append(min(i, 16383))
     return " ".join(f"{_quote(lex)}:{','.join(map(str, pos[:256]))}" for lex, pos in positions.items())
-
-
-def tsquery_literal(lexemes: list[str]) -> str | None:
-    """Return an OR tsquery ("'a' | 'b'") for `CAST(:q AS tsquery)`, or None when nothing is left."""
-    distinct = [lex for lex in dict.fromkeys(lexemes) if lex]
-    return " | ".join(map(_quote, distinct)) or None

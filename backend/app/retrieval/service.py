@@ -10,13 +10,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.llm.registry import get_embedding_model
 from app.retrieval import intent, thesaurus
-from app.retrieval.analysis import query_terms, respace, tsquery_literal
+from app.retrieval.analysis import query_terms, respace
 from app.workspaces.schemas import RetrievalSettings
 
 DENSE_DEPTH = 150  # chunks from the HNSW scan (~50 entries)
 LEX_DEPTH = 50  # entries from BM25
 W_DENSE, W_USEM = 1.0, 0.5  # the keyword weight comes from settings.hybrid_weight (0.5 -> 0.3)
-NO_MATCH = "'_'"  # a tsquery that matches nothing, for queries without lexemes
 SPACE = 536870912  # hashed lexeme dimensions of the chunks' bm25 sparsevecs (migration 0003)
 
 
@@ -73,10 +72,14 @@ WITH dense_chunks AS (
 ), query_terms AS (
     SELECT ('{{' || string_agg(dim::text || ':' || idf::text, ',' ORDER BY dim) || '}}/{SPACE}')::sparsevec AS v
     FROM (SELECT dim, sum(idf) AS idf FROM terms GROUP BY dim) t
+), matching AS (  -- an OR of the query's lexemes that the knowledge uses (lexemes are [0-9a-z가-힣] only)
+    SELECT string_agg(quote_literal(q.lexeme), ' | ')::tsquery AS tsq
+    FROM unnest(CAST(:lexemes AS text[])) AS q(lexeme)
+    JOIN knowledge_lexicon k ON k.workspace_id = :ws AND k.lexeme = q.lexeme
 ), lexical AS (  -- BM25 (k1 1.2, b 0.75): chunk term weights . query IDFs; best chunk per entry
     SELECT c.entry_id, max(-(c.bm25 <#> q.v)) AS bm25
     FROM knowledge_chunks c CROSS JOIN query_terms q
-    WHERE c.workspace_id = :ws AND c.lexemes @@ CAST(:tsq AS tsquery) AND q.v IS NOT NULL
+    WHERE c.workspace_id = :ws AND c.lexemes @@ (SELECT tsq FROM matching) AND q.v IS NOT NULL
     GROUP BY c.entry_id
 ), candidates AS (
     SELECT entry_id FROM dense_chunks
@@ -124,7 +127,7 @@ async def search(*, session: AsyncSession, ws_id: uuid.UUID, query: str, setting
     uvec = await signal.embed_query(query)
     rows = (await session.execute(text(_sql(embedder.dim, signal.dim)), {
         "ws": ws_id, "model": embedder.name, "umodel": signal.name, "qvec": vector_literal(qvec),
-        "uvec": vector_literal(uvec), "tsq": tsquery_literal(terms + extra) or NO_MATCH, "lexemes": terms + extra,
+        "uvec": vector_literal(uvec), "lexemes": terms + extra,
         "joined": sorted(joined),
         "weights": [1.0] * len(terms) + [thesaurus.EXPANSION_WEIGHT] * len(extra),
         "dense_depth": DENSE_DEPTH, "lex_depth": LEX_DEPTH, "w_dense": W_DENSE, "w_usem": W_USEM,

@@ -7,7 +7,6 @@ from app.retrieval.analysis import (
     kiwi,
     query_terms,
     respace,
-    tsquery_literal,
     tsvector_literal,
 )
 
@@ -72,12 +71,6 @@ def test_tsvector_literal_keeps_positions_and_escapes():
     assert tsvector_literal(["반품", "배송", "반품"]) == "'반품':1,3 '배송':2"
     assert tsvector_literal(["it's", "a\\b"]) == "'it''s':1 'a\\\\b':2"
     assert tsvector_literal([]) == ""
-
-
-def test_tsquery_literal_is_or_of_quoted_lexemes():
-    assert tsquery_literal(["반품", "배송", "반품"]) == "'반품' | '배송'"
-    assert tsquery_literal(["o'neil"]) == "'o''neil'"
-    assert tsquery_literal([]) is None
 
 
 @pytest.mark.parametrize("text", ["'; DROP TABLE x; --", "a & b | !c <-> d", "(괄호) :* 별표"])

@@ -160,8 +160,8 @@ async def test_question_types_come_from_the_asking_text(client):
                                        asking="그건 얼마나 걸려요?")
     fused = {h.entry_id: h.score for h in base.hits}
     assert intent.question_types(query) != intent.question_types("그건 얼마나 걸려요?")
-    for result, text in ((own, query), (asked, "그건 얼마나 걸려요?")):
-        types = intent.question_types(text)
+    for result, asking in ((own, query), (asked, "그건 얼마나 걸려요?")):
+        types = intent.question_types(asking)
         for h in result.hits:
             assert math.isclose(h.score, fused[h.entry_id] + intent.WEIGHT * intent.overlap(types, h.question),
                                 abs_tol=1e-9), h.question
