@@ -166,3 +166,23 @@ def tsvector_literal(lexemes: list[str]) -> str:
         if lexeme:
             positions.setdefault(lexeme, []).append(min(i, 16383))
     return " ".join(f"{_quote(lex)}:{','.join(map(str, pos[:256]))}" for lex, pos in positions.items())
+
+
+_HANGUL_WORD = re.compile(r"^[가-힣]{2,5}$")
+
+
+def typo_variants(word: str) -> set[str]:
+    """Every word one keystroke-sized slip away from a Hangul noun: one syllable with another initial, vowel or
+    final consonant (final added or dropped included), e.g. "가읍" -> ..., "가입", ... Empty for anything
+    else (verb stems, Latin, one-syllable words: too many neighbours to guess from)."""
+    if not _HANGUL_WORD.match(word) or word.endswith("다"):
+        return set()
+    out: set[str] = set()
+    for i, ch in enumerate(word):
+        code = ord(ch) - 0xAC00
+        initial, vowel, final = code // 588, code % 588 // 28, code % 28
+        for a, b, c in ([(x, vowel, final) for x in range(19)] + [(initial, x, final) for x in range(21)]
+                        + [(initial, vowel, x) for x in range(28)]):
+            out.add(word[:i] + chr(0xAC00 + a * 588 + b * 28 + c) + word[i + 1:])
+    out.discard(word)
+    return out

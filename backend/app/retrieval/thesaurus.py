@@ -110,3 +110,8 @@ def expand(terms: list[str], text: str) -> tuple[list[str], list[str]]:
 def expanded_query(text: str, words: list[str]) -> str:
     """The dense query: the text with the formal words in brackets."""
     return f"{text} ({', '.join(words)})" if words else text
+
+
+def knows(word: str) -> bool:
+    """Whether `word` is one of the colloquial words the table maps (slang is not a typo: "고딩")."""
+    return word in _PAIRS

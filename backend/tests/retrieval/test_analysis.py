@@ -8,6 +8,7 @@ from app.retrieval.analysis import (
     query_terms,
     respace,
     tsvector_literal,
+    typo_variants,
 )
 
 
@@ -40,6 +41,17 @@ def test_query_terms_keep_the_writers_compounds_and_mark_them():
     assert {"노출", "중단", "노출중단"} <= set(terms)
     assert "노출중단" in joined and "노출" not in joined
     assert compounds("스마트스토어 판매자") == {"스마트스토어"}
+
+
+def test_typo_variants_are_one_jamo_away_and_nouns_only():
+    variants = typo_variants("팜매자")
+    assert "판매자" in variants  # final consonant ㅁ -> ㄴ
+    assert "팜매자" not in variants and "판매차" not in variants  # the word itself; two slips away
+    assert "가입" in typo_variants("가읍") and "가입" in typo_variants("기입")  # vowel slips
+    assert "스토어" in typo_variants("스토아")
+    assert len(typo_variants("가읍")) == 2 * (18 + 20 + 27)
+    for word in ("가", "가입하다", "api", "스마트스토어판매자"):
+        assert typo_variants(word) == set()
 
 
 def test_chat_filler_is_dropped():

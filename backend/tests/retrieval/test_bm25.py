@@ -166,3 +166,24 @@ async def test_question_types_come_from_the_asking_text(client):
             assert math.isclose(h.score, fused[h.entry_id] + intent.WEIGHT * intent.overlap(types, h.question),
                                 abs_tol=1e-9), h.question
     assert [h.entry_id for h in own.hits] != [h.entry_id for h in asked.hits]
+
+
+async def test_a_word_one_slip_away_is_read_as_the_knowledge_writes_it(client):
+    """"팜매자" is not in the knowledge, "판매자" is (one jamo away): the search runs with the correction, so the
+    word counts as known and finds what the correct spelling finds. Slang the thesaurus maps is left alone."""
+    owner = await make_actor(client)
+    ws = await make_workspace(client, owner)
+    await clone_demo(ws["id"])
+    ws_id = uuid.UUID(ws["id"])
+    async with sessionmaker()() as s:
+        settings = (await workspaces.load_settings(session=s, ws_id=ws_id)).retrieval
+        right = await retrieval.search(session=s, ws_id=ws_id, settings=settings, query="미성년자도 판매자로 가입할 수 있나요")
+        slip = await retrieval.search(session=s, ws_id=ws_id, settings=settings, query="미성년자도 팜매자로 가입할 수 있나요")
+        raw = await retrieval.search(session=s, ws_id=ws_id, settings=settings, query="미성년자도 팜매자로 가입할 수 있나요",
+                                     fix_typos=False)
+        slang = await retrieval.search(session=s, ws_id=ws_id, settings=settings, query="고딩도 가입 되나요")
+    assert "팜매자" in raw.query_terms and raw.unknown_share > 0
+    assert slip.query_terms == right.query_terms and "팜매자" not in slip.query_terms
+    assert slip.unknown_share == right.unknown_share < raw.unknown_share
+    assert [h.entry_id for h in slip.hits] == [h.entry_id for h in right.hits]
+    assert "고딩" in slang.query_terms  # a thesaurus key, expanded to 미성년자 rather than "corrected"
