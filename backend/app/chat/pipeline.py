@@ -128,7 +128,8 @@ async def plan_answer(*, session: AsyncSession, ws_id: uuid.UUID, settings: Work
     # An accepted offer ("네 알려주세요") is about the offered question; the topic only breaks ties.
     weight = FRAGMENT_WEIGHT if resolved.fragment or resolved.how == "followup" else 1.0
     hits = _merge(result, context, weight) if context else list(result.hits)
-    if resolved.fragment:
+    if resolved.fragment or (resolved.how == "followup" and resolved.pinned_entry_id is None):
+        # A fragment asks about another aspect; an accepted offer asks for what was offered, not what was said.
         hits = _after_last_answer(hits, history)
     pinned = None
     if resolved.pinned_entry_id is not None:

@@ -2,8 +2,12 @@ import uuid
 
 import pytest
 
+from app.chat.contextualize import Turn
+from app.chat.pipeline import plan_answer
+from app.core.db import sessionmaker
 from app.prompts.defaults import CHAT_SYSTEM
 from app.workspaces.schemas import DEFAULT_REFUSAL
+from app.workspaces.service import load_settings
 from tests.conftest import add_member, make_actor, make_workspace
 from tests.helpers import (
     MINOR_DOCUMENTS,
@@ -171,6 +175,24 @@ async def test_a_question_typed_without_spaces_finds_the_same_entry(client, demo
     events = await ask(client, actor, ws, sid, "고등학생인데판매자로가입할수있나요")
     assert first(events, "done")["refused"] is False
     assert first(events, "sources")["sources"][0]["entry_id"] == entries[MINOR_SIGNUP]
+
+
+async def test_an_offer_in_prose_never_answers_with_the_entry_just_cited(client, demo):
+    """"…도 알려드릴까요?" then "네": the offered topic is another entry than the one the answer quoted, even when
+    the offer's words (and the conversation's topic) match the quoted one best."""
+    ws, entries = uuid.UUID(demo["ws"]), demo["entries"]
+    said = "네, 법정대리인 동의를 받으면 가입할 수 있습니다. 혹시 미성년자 판매자 가입 조건도 알려드릴까요?"
+    history = [Turn("user", MINOR_SIGNUP, standalone_query=MINOR_SIGNUP),
+               Turn("assistant", said, cited=[entries[MINOR_SIGNUP]])]
+    async with sessionmaker()() as s:
+        settings = await load_settings(session=s, ws_id=ws)
+        plan = await plan_answer(session=s, ws_id=ws, settings=settings, history=history, message="네 알려주세요")
+        alone = await plan_answer(session=s, ws_id=ws, settings=settings, history=history[:1],
+                                  message="미성년자 판매자 가입 조건")
+    assert plan.how.startswith("followup") and not plan.refused
+    assert str(alone.hits[0].entry_id) == entries[MINOR_SIGNUP]  # what the offer's words find first
+    assert str(plan.hits[0].entry_id) != entries[MINOR_SIGNUP]
+    assert entries[MINOR_SIGNUP] in [str(h.entry_id) for h in plan.hits]  # still a candidate, ranked last
 
 
 async def test_off_topic_is_refused_with_one_suggestion(client, demo):
