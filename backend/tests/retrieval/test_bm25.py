@@ -125,42 +125,28 @@ async def test_keyword_scores_are_bm25_of_the_chunk_lexemes(client):
         assert math.isclose(hit.keyword, plain[hit.entry_id], rel_tol=1e-4), hit.question
 
 
-async def test_run_on_query_is_searched_like_the_spaced_one(client):
+async def test_run_on_query_is_searched_like_the_spaced_one(demo_search):
     """A question typed without spaces is re-spaced before searching: same lexemes and top entry, and the
     share of words the knowledge never uses counts words, not the writer's compounds."""
-    owner = await make_actor(client)
-    ws = await make_workspace(client, owner)
-    await clone_demo(ws["id"])
-    async with sessionmaker()() as s:
-        settings = (await workspaces.load_settings(session=s, ws_id=uuid.UUID(ws["id"]))).retrieval
-        spaced = await retrieval.search(session=s, ws_id=uuid.UUID(ws["id"]), settings=settings,
-                                        query="미성년자 판매자 가입 가능한가요")
-        run_on = await retrieval.search(session=s, ws_id=uuid.UUID(ws["id"]), settings=settings,
-                                        query="미성년자판매자가입가능한가요")
+    spaced = await demo_search("미성년자 판매자 가입 가능한가요")
+    run_on = await demo_search("미성년자판매자가입가능한가요")
     assert set(run_on.query_terms) == set(spaced.query_terms)
     assert run_on.hits[0].entry_id == spaced.hits[0].entry_id
     assert run_on.unknown_share == spaced.unknown_share == 0.0
 
 
-async def test_question_types_come_from_the_asking_text(client):
+async def test_question_types_come_from_the_asking_text(demo_search):
     """The sibling bonus reads what kind of answer `asking` wants (a follow-up's own words), not the joined query."""
     from app.retrieval import intent
 
-    owner = await make_actor(client)
-    ws = await make_workspace(client, owner)
-    await clone_demo(ws["id"])
-    ws_id = uuid.UUID(ws["id"])
-    query = "미성년자 판매자 서류는 어떻게 제출하나요 심사"
-    async with sessionmaker()() as s:
-        settings = (await workspaces.load_settings(session=s, ws_id=ws_id)).retrieval
-        base = await retrieval.search(session=s, ws_id=ws_id, query=query, limit=30,
-                                      settings=settings.model_copy(update={"question_types": False}))
-        own = await retrieval.search(session=s, ws_id=ws_id, query=query, settings=settings, limit=30)
-        asked = await retrieval.search(session=s, ws_id=ws_id, query=query, settings=settings, limit=30,
-                                       asking="그건 얼마나 걸려요?")
+    query, follow_up = "미성년자 판매자 서류는 어떻게 제출하나요 심사", "그건 얼마나 걸려요?"
+    base = await demo_search(query, settings=demo_search.settings.model_copy(update={"question_types": False}),
+                             limit=30)
+    own = await demo_search(query, limit=30)
+    asked = await demo_search(query, limit=30, asking=follow_up)
     fused = {h.entry_id: h.score for h in base.hits}
-    assert intent.question_types(query) != intent.question_types("그건 얼마나 걸려요?")
-    for result, asking in ((own, query), (asked, "그건 얼마나 걸려요?")):
+    assert intent.question_types(query) != intent.question_types(follow_up)
+    for result, asking in ((own, query), (asked, follow_up)):
         types = intent.question_types(asking)
         for h in result.hits:
             assert math.isclose(h.score, fused[h.entry_id] + intent.WEIGHT * intent.overlap(types, h.question),
@@ -168,20 +154,13 @@ async def test_question_types_come_from_the_asking_text(client):
     assert [h.entry_id for h in own.hits] != [h.entry_id for h in asked.hits]
 
 
-async def test_a_word_one_slip_away_is_read_as_the_knowledge_writes_it(client):
+async def test_a_word_one_slip_away_is_read_as_the_knowledge_writes_it(demo_search):
     """"팜매자" is not in the knowledge, "판매자" is (one jamo away): the search runs with the correction, so the
     word counts as known and finds what the correct spelling finds. Slang the thesaurus maps is left alone."""
-    owner = await make_actor(client)
-    ws = await make_workspace(client, owner)
-    await clone_demo(ws["id"])
-    ws_id = uuid.UUID(ws["id"])
-    async with sessionmaker()() as s:
-        settings = (await workspaces.load_settings(session=s, ws_id=ws_id)).retrieval
-        right = await retrieval.search(session=s, ws_id=ws_id, settings=settings, query="미성년자도 판매자로 가입할 수 있나요")
-        slip = await retrieval.search(session=s, ws_id=ws_id, settings=settings, query="미성년자도 팜매자로 가입할 수 있나요")
-        raw = await retrieval.search(session=s, ws_id=ws_id, settings=settings, query="미성년자도 팜매자로 가입할 수 있나요",
-                                     fix_typos=False)
-        slang = await retrieval.search(session=s, ws_id=ws_id, settings=settings, query="고딩도 가입 되나요")
+    right = await demo_search("미성년자도 판매자로 가입할 수 있나요")
+    slip = await demo_search("미성년자도 팜매자로 가입할 수 있나요")
+    raw = await demo_search("미성년자도 팜매자로 가입할 수 있나요", fix_typos=False)
+    slang = await demo_search("고딩도 가입 되나요")
     assert "팜매자" in raw.query_terms and raw.unknown_share > 0
     assert slip.query_terms == right.query_terms and "팜매자" not in slip.query_terms
     assert slip.unknown_share == right.unknown_share < raw.unknown_share

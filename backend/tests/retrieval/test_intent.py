@@ -1,12 +1,5 @@
-import uuid
-
-from app.core.db import sessionmaker
 from app.retrieval import intent
-from app.retrieval import service as retrieval
 from app.retrieval.intent import overlap, question_types
-from app.workspaces import service as workspaces
-from tests.conftest import make_actor, make_workspace
-from tests.helpers import clone_demo
 
 
 def test_question_types():
@@ -26,18 +19,10 @@ def test_overlap():
     assert overlap(frozenset({"time"}), "심사 기간은 얼마나 걸리나요?") == 1.0
 
 
-async def test_the_bonus_reorders_candidates_by_the_kind_of_answer_asked_for(client, monkeypatch):
-    owner = await make_actor(client)
-    ws = await make_workspace(client, owner)
-    await clone_demo(ws["id"])
-    ws_id = uuid.UUID(ws["id"])
-    async with sessionmaker()() as s:
-        settings = (await workspaces.load_settings(session=s, ws_id=ws_id)).retrieval
-
+async def test_the_bonus_reorders_candidates_by_the_kind_of_answer_asked_for(demo_search, monkeypatch):
     async def hits(query: str, weight: float):
         monkeypatch.setattr(intent, "WEIGHT", weight)
-        async with sessionmaker()() as s:
-            return (await retrieval.search(session=s, ws_id=ws_id, query=query, settings=settings, limit=5)).hits
+        return (await demo_search(query, limit=5)).hits
 
     query = "정산은 며칠 걸려요?"  # asks for a time; without the bonus the hold-back entry (a condition) leads
     plain, typed = await hits(query, 0.0), await hits(query, 1.0)
