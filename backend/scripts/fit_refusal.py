@@ -8,6 +8,7 @@ tested by a fit on the others, and print the weights and the rates at a few thre
 
 import asyncio
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -31,7 +32,7 @@ async def signals(paths: list[str]) -> list[dict]:
                     continue
                 r = await retrieval.search(session=s, ws_id=ws_id, query=q["question"], settings=settings)
                 rows.append({"group": group, "off": q["kind"] == "offtopic", "x": [
-                    r.dense_top or 0.0, r.usem_top or 0.0, r.unknown_share or 0.0]})
+                    r.dense_top or 0.0, r.usem_top or 0.0, r.unknown_share or 0.0, float(r.unknown_names > 0)]})
     return rows
 
 
@@ -54,6 +55,8 @@ def prob(x: np.ndarray, w: np.ndarray, b: float) -> np.ndarray:
 def main(paths: list[str]) -> None:
     rows = asyncio.run(_collect(paths))
     x = np.array([r["x"] for r in rows])
+    if os.environ.get("FEATURES"):  # e.g. FEATURES=0,1,2 fits without the unknown-name feature
+        x = x[:, [int(i) for i in os.environ["FEATURES"].split(",")]]
     y = np.array([r["off"] for r in rows], float)
     g = np.array([r["group"] for r in rows])
     for held in sorted(set(g)):
@@ -63,7 +66,7 @@ def main(paths: list[str]) -> None:
         refused, truth = prob(x[g == held], w, b) >= threshold, y[g == held]
         print(f"{paths[held]}: refused {refused[truth == 1].mean():.3f}, false refusals {refused[truth == 0].mean():.3f}")
     w, b = fit(x, y)
-    print("BIAS, W_DENSE, W_USEM, W_UNKNOWN =", round(b, 2), *np.round(w, 2))
+    print("BIAS, W_DENSE, W_USEM, W_UNKNOWN, W_NAME =", round(b, 2), *np.round(w, 2))
     p = prob(x, w, b)
     for threshold in (0.2, 0.27, 0.3, 0.35, 0.45):
         refused = p >= threshold

@@ -170,11 +170,13 @@ async def _decide(session: AsyncSession, ws_id: uuid.UUID, result: SearchResult,
     usem = result.usem_top if dense is not None else await usem_max(session=session, ws_id=ws_id,
                                                                        uvec=result.usem_vector)
     decision = ontopic.decide(ontopic.OnTopicSignals(usem_max=usem, dense_top=dense,
-                                                     unknown_share=result.unknown_share),
+                                                     unknown_share=result.unknown_share,
+                                                     unknown_names=result.unknown_names),
                               settings.qa.offtopic_strictness, n_pieces=result.n_chunks)
     on = decision.on_topic and (dense is None or dense >= settings.retrieval.score_threshold)
     out = {"on_topic": on, "reason": decision.reason, "confidence": round(decision.confidence, 3),
-           "dense_top": dense, "usem": usem, "unknown_share": result.unknown_share}
+           "dense_top": dense, "usem": usem, "unknown_share": result.unknown_share,
+           "unknown_names": result.unknown_names}
     return out if dense is not None else out | {"usem_max": usem}
 
 

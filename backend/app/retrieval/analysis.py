@@ -120,6 +120,13 @@ def surface_forms(text: str) -> frozenset[str]:
     return frozenset(form + "다" if tag in _VERB_TAGS else form for form, tag, _, _ in _tokens(text) if form)
 
 
+@lru_cache(maxsize=4096)
+def names(text: str) -> frozenset[str]:
+    """The proper nouns and foreign words of a text as lexemes ("아마존", "11번가", "kbo"): what a question is
+    about, when the knowledge has never heard of it."""
+    return frozenset(form for form, tag, _, _ in _tokens(text) if form and tag in ("NNP", "SL"))
+
+
 _RUN_ON = re.compile(r"\S*[가-힣]{7,}\S*")
 
 

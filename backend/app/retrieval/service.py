@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.llm.registry import get_embedding_model
 from app.retrieval import intent, thesaurus
-from app.retrieval.analysis import query_terms, respace, typo_variants
+from app.retrieval.analysis import names, query_terms, respace, typo_variants
 from app.workspaces.schemas import RetrievalSettings
 
 DENSE_DEPTH = 150  # chunks from the HNSW scan (~50 entries)
@@ -44,6 +44,7 @@ class SearchResult:
     usem_top: float | None = None  # best USE cosine over the candidates' pieces
     n_chunks: int = 0  # indexed pieces in the workspace (the refusal band depends on it)
     unknown_share: float | None = None  # share of the query's lexemes absent from the knowledge (None: no lexemes)
+    unknown_names: int = 0  # proper nouns / foreign words of the query the knowledge never uses ("아마존")
 
 
 def vector_literal(v) -> str:
@@ -165,7 +166,8 @@ async def search(*, session: AsyncSession, ws_id: uuid.UUID, query: str, setting
         hits=hits, query_terms=terms, ms=(time.perf_counter() - t0) * 1000, usem_vector=list(map(float, uvec)),
         dense_top=_float(first.dense_top) if first else None, usem_top=_float(first.usem_top) if first else None,
         n_chunks=int(first.n_chunks or 0) if first else 0,
-        unknown_share=_unknown_share(len(known), words))
+        unknown_share=_unknown_share(len(known), words),
+        unknown_names=sum(1 for n in names(query) if n in words and n not in known and not thesaurus.knows(n)))
 
 
 TYPO_MIN_DF = 3  # a correction must be a word the knowledge uses more than in passing

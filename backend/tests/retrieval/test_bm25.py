@@ -166,3 +166,11 @@ async def test_a_word_one_slip_away_is_read_as_the_knowledge_writes_it(demo_sear
     assert slip.unknown_share == right.unknown_share < raw.unknown_share
     assert [h.entry_id for h in slip.hits] == [h.entry_id for h in right.hits]
     assert "고딩" in slang.query_terms  # a thesaurus key, expanded to 미성년자 rather than "corrected"
+
+
+async def test_names_the_knowledge_never_uses_are_counted(demo_search):
+    """Proper nouns and foreign words the knowledge has never heard of feed the refusal model's name signal;
+    known ones, and slang the thesaurus maps, do not."""
+    assert (await demo_search("아마존 셀러 계정 만들 때 필요한 서류")).unknown_names == 1
+    assert (await demo_search("미성년자 판매자 서류")).unknown_names == 0
+    assert (await demo_search("인스타 링크 걸어도 돼요")).unknown_names == 0  # 인스타: a thesaurus word

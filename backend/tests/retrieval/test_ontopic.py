@@ -39,6 +39,12 @@ def test_each_signal_moves_the_decision():
     # Words the knowledge never uses ("11번가", "아마존") push towards refusal; none at all pulls back.
     assert not decide(OnTopicSignals(**at | {"dense_top": boundary + 0.005, "unknown_share": 0.6})).on_topic
     assert decide(OnTopicSignals(**at | {"dense_top": boundary - 0.005, "unknown_share": 0.0})).on_topic
+    # So does a name the knowledge never uses (a proper noun or foreign word), whatever the number of them.
+    assert not decide(OnTopicSignals(**at | {"dense_top": boundary + 0.005, "unknown_names": 1})).on_topic
+    names = [p_offtopic(boundary, 0.5, 0.2, unknown_names=n) for n in (0, 1, 3)]
+    assert names[0] < names[1] == names[2]
+    # A small knowledge base leaves many names of real questions unknown: there the signal does not count.
+    assert p_offtopic(boundary, 0.5, 0.2, n_pieces=200, unknown_names=1) == p_offtopic(boundary, 0.5, 0.2, n_pieces=200)
 
 
 def test_confidence_is_a_half_at_the_boundary_and_grows_away_from_it():
