@@ -151,9 +151,9 @@ async def search(*, session: AsyncSession, ws_id: uuid.UUID, query: str, setting
     hits = hits[:want]
     first = rows[0] if rows else None  # the per-query columns repeat on every row
     known = set(first.known_terms or []) if first else set()
-    words = [t for t in terms if t not in joined]
-    if fix_typos and first is not None and len(known) < len(words):
-        fixes = await _typo_fixes(session, ws_id, [t for t in words if t not in known and not thesaurus.knows(t)])
+    typed = [t for t in terms if t not in joined]  # the query's own words (compounds and expansions left out)
+    if fix_typos and first is not None and len(known) < len(typed):
+        fixes = await _typo_fixes(session, ws_id, [t for t in typed if t not in known and not thesaurus.knows(t)])
         corrected = query
         for word, fix in fixes.items():
             corrected = corrected.replace(word, fix, 1)
@@ -166,8 +166,8 @@ async def search(*, session: AsyncSession, ws_id: uuid.UUID, query: str, setting
         hits=hits, query_terms=terms, ms=(time.perf_counter() - t0) * 1000, usem_vector=list(map(float, uvec)),
         dense_top=_float(first.dense_top) if first else None, usem_top=_float(first.usem_top) if first else None,
         n_chunks=int(first.n_chunks or 0) if first else 0,
-        unknown_share=_unknown_share(len(known), words),
-        unknown_names=sum(1 for n in names(query) if n in words and n not in known and not thesaurus.knows(n)))
+        unknown_share=_unknown_share(len(known), typed),
+        unknown_names=sum(1 for n in names(query) if n in typed and n not in known and not thesaurus.knows(n)))
 
 
 TYPO_MIN_DF = 3  # a correction must be a word the knowledge uses more than in passing
