@@ -120,10 +120,9 @@ async def plan_answer(*, session: AsyncSession, ws_id: uuid.UUID, settings: Work
                                         settings=settings.retrieval, limit=depth, asking=message if joined else None)
     context: SearchResult | None = None
     if second:
-        # (For an accepted offer, the offered question; for a fragment searched alone, the fragment itself.)
-        asking = resolved.query if resolved.how == "followup" else None if joined else message
+        # (The message, the offered question of an accepted offer, or a fragment searched alone.)
         context = await search(session=session, ws_id=ws_id, query=second, settings=settings.retrieval, limit=depth,
-                               asking=asking)
+                               asking=resolved.fragment or resolved.query)
     # A fragment alone is weak evidence next to the joined query; a complete message is as strong as its context.
     # An accepted offer ("네 알려주세요") is about the offered question; the topic only breaks ties.
     weight = FRAGMENT_WEIGHT if resolved.fragment or resolved.how == "followup" else 1.0

