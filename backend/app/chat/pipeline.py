@@ -12,7 +12,7 @@ from app.llm.base import ChatMessage, ChatOptions, LLMError
 from app.llm.registry import get_chat_model
 from app.models import KnowledgeEntry
 from app.prompts.service import active_template
-from app.retrieval import ontopic
+from app.retrieval import ontopic, rerank
 from app.retrieval.service import Hit, SearchResult, search, usem_max
 from app.workspaces.schemas import WorkspaceSettingsRead
 
@@ -33,6 +33,7 @@ class Plan:
     followups: list[dict] = field(default_factory=list)
     retrieval_ms: float = 0.0
     rewrite_ms: float = 0.0
+    rerank_ms: float = 0.0
     decision: dict = field(default_factory=dict)
 
 
@@ -142,6 +143,9 @@ async def plan_answer(*, session: AsyncSession, ws_id: uuid.UUID, settings: Work
         if resolved.context_query and context and not decision["on_topic"]:
             decision = await _decide_in_context(session, ws_id, decision, result, context, settings)
     refused = not decision["on_topic"] or not hits
+    rerank_ms = 0.0
+    if not refused and pinned is None and len(hits) > 1 and settings.retrieval.llm_rerank:
+        hits, decision, rerank_ms = await _rerank(session, settings, resolved.query, hits, decision)
     if refused:
         cited: list[Hit] = []
         suggestion = hits[:1]
@@ -154,7 +158,20 @@ async def plan_answer(*, session: AsyncSession, ws_id: uuid.UUID, settings: Work
     how = f"{resolved.how}+context" if context else resolved.how
     return Plan(standalone_query=resolved.query, how=how, hits=hits, cited=cited, refused=refused,
                 followups=followups, retrieval_ms=result.ms + (context.ms if context else 0), rewrite_ms=rewrite_ms,
-                decision=decision)
+                rerank_ms=rerank_ms, decision=decision)
+
+
+async def _rerank(session: AsyncSession, settings: WorkspaceSettingsRead, question: str, hits: list[Hit],
+                  decision: dict) -> tuple[list[Hit], dict, float]:
+    """With a chat model configured, let it pick among the top candidates (retrieval/rerank.py)."""
+    model = get_chat_model(settings.qa.provider)
+    if model.is_extractive:
+        return hits, decision, 0.0
+    _, template = await active_template(session, "retrieval.rerank")
+    out = await rerank.rerank(model=model, template=template, question=question, hits=hits,
+                              chat_model=settings.qa.chat_model or None, timeout_s=10)
+    note = {"chosen": out.chosen} | ({"error": out.error} if out.error else {})
+    return out.hits, decision | {"rerank": note}, out.ms
 
 
 async def _decide(session: AsyncSession, ws_id: uuid.UUID, result: SearchResult,

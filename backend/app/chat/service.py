@@ -186,7 +186,8 @@ async def reply(*, ws_id: uuid.UUID, user_id: uuid.UUID, session_id: uuid.UUID, 
             total = (time.perf_counter() - t0) * 1000
             latency = {"total": round(total, 1)}
             if plan:
-                latency |= {"retrieval": round(plan.retrieval_ms, 1), "rewrite": round(plan.rewrite_ms, 1)}
+                latency |= {"retrieval": round(plan.retrieval_ms, 1), "rewrite": round(plan.rewrite_ms, 1),
+                            "rerank": round(plan.rerank_ms, 1)}
             if state["first"] is not None:
                 latency["first_token"] = round(state["first"], 1)
             async with sessionmaker()() as s:

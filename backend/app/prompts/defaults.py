@@ -20,4 +20,17 @@ REWRITE = """다음 대화에서 사용자의 마지막 메시지를 앞 대화 
 
 [검색 질문]"""
 
-DEFAULTS = {"chat.system": CHAT_SYSTEM, "chat.rewrite": REWRITE}
+RERANK = """사용자 질문에 가장 정확하게 답하는 도움말을 후보에서 고르세요.
+
+[사용자 질문]
+{question}
+
+[후보 도움말]
+{candidates}
+
+질문이 묻는 바로 그 내용에 답하는 후보의 번호를 잘 맞는 순서로 최대 3개, 쉼표로 구분해 번호만 쓰세요 (예: 2, 5).
+맞는 후보가 없으면 0만 쓰세요.
+
+[번호]"""
+
+DEFAULTS = {"chat.system": CHAT_SYSTEM, "chat.rewrite": REWRITE, "retrieval.rerank": RERANK}

@@ -97,6 +97,9 @@ class RetrievalSettings(BaseModel):
     # to the help centre's vocabulary, and sibling entries told apart by the kind of answer asked for.
     query_expansion: bool = True
     question_types: bool = True
+    # With a chat model configured, the model re-orders the top candidates (retrieval/rerank.py): one short
+    # extra call before the answer. Without one (extractive answers) this has no effect.
+    llm_rerank: bool = True
 
     @model_validator(mode="after")
     def _known_model(self):

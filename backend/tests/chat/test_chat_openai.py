@@ -29,7 +29,9 @@ async def demo(client, fake_openai_env):
     actor = await make_actor(client)
     ws = (await make_workspace(client, actor, "LLM 데모"))["id"]
     await clone_demo(ws)
-    await patch_settings(client, actor, ws, qa={"chat_provider": "openai", "temperature": 0.4})
+    # These tests script each model call in order; the re-rank call has its own tests below.
+    await patch_settings(client, actor, ws, qa={"chat_provider": "openai", "temperature": 0.4},
+                         retrieval={"llm_rerank": False})
     return {"actor": actor, "ws": ws, "sid": await new_session(client, actor, ws), "fake": fake_openai_env,
             "entries": await entry_ids(ws)}
 
@@ -124,3 +126,66 @@ async def test_stall_mid_stream_keeps_partial_answer(client, demo, monkeypatch):
     assert first(events, "error")["error"] == "llm_timeout"
     stored = await last_message(client, demo)
     assert stored["status"] == "failed" and stored["content"] == streamed_text(events) == REPLY[:3]
+
+
+# ---- re-ranking the candidates with the model (retrieval/rerank.py) ------------------------------------------
+
+@pytest.fixture
+async def reranking(client, demo):
+    await patch_settings(client, demo["actor"], demo["ws"], retrieval={"llm_rerank": True})
+    return demo
+
+
+def prompt_candidates(request: dict) -> list[str]:
+    """The candidate titles, in the order the re-rank prompt numbered them."""
+    text = request["messages"][0]["content"]
+    return [line.split(". ", 1)[1] for line in text.splitlines() if line[:1].isdigit() and ". " in line]
+
+
+async def test_rerank_puts_the_entry_the_model_names_first(client, reranking):
+    demo, fake = reranking, reranking["fake"]
+    fake.reply("3")
+    fake.reply(REPLY)
+    events = await ask(client, demo["actor"], demo["ws"], demo["sid"], MINOR_SIGNUP)
+
+    ranking, answer = fake.chat_requests
+    assert ranking["temperature"] == 0 and ranking["max_tokens"] <= 20
+    prompt = ranking["messages"][0]["content"]
+    assert MINOR_SIGNUP in prompt and "[후보 도움말]" in prompt
+    shown = prompt_candidates(ranking)
+    assert len(shown) >= 3 and shown[0].endswith(MINOR_SIGNUP)  # the local ranking, as shown to the model
+    picked = shown[2]
+    cited = first(events, "sources")["sources"][0]
+    assert picked.endswith(cited["question"]) and cited["question"] != MINOR_SIGNUP
+    picked_answer = next(e["answer"] for e in demo_entries() if e["question"] == cited["question"])
+    assert picked_answer in answer["messages"][0]["content"]  # the answer is grounded in the chosen entry
+    done = first(events, "done")
+    assert streamed_text(events) == REPLY and done["latency_ms"]["rerank"] > 0
+    stored = await last_message(client, demo)
+    assert stored["sources"][0]["entry_id"] == cited["entry_id"]
+
+
+@pytest.mark.parametrize("verdict", ["0", "잘 모르겠습니다", "99"])
+async def test_rerank_reply_naming_no_candidate_keeps_the_local_order(client, reranking, verdict):
+    demo, fake = reranking, reranking["fake"]
+    fake.reply(verdict)
+    fake.reply(REPLY)
+    events = await ask(client, demo["actor"], demo["ws"], demo["sid"], MINOR_SIGNUP)
+    assert first(events, "sources")["sources"][0]["question"] == MINOR_SIGNUP
+    assert streamed_text(events) == REPLY and len(fake.chat_requests) == 2
+
+
+async def test_rerank_failure_keeps_the_local_order_and_still_answers(client, reranking):
+    demo, fake = reranking, reranking["fake"]
+    fake.fail(500, times=2)  # the re-rank call (the client retries once)
+    fake.reply(REPLY)
+    events = await ask(client, demo["actor"], demo["ws"], demo["sid"], MINOR_SIGNUP)
+    assert [n for n, _ in events][-2:] == ["followups", "done"]
+    assert first(events, "sources")["sources"][0]["question"] == MINOR_SIGNUP
+    assert streamed_text(events) == REPLY
+
+
+async def test_rerank_is_not_asked_for_a_refusal(client, reranking):
+    events = await ask(client, reranking["actor"], reranking["ws"], reranking["sid"], "강남역 근처 파스타 맛집 알려줘")
+    assert first(events, "done")["refused"] is True
+    assert reranking["fake"].chat_requests == []

@@ -848,6 +848,11 @@ export interface components {
              * @default true
              */
             question_types: boolean;
+            /**
+             * Llm Rerank
+             * @default true
+             */
+            llm_rerank: boolean;
         };
         /** SessionCreate */
         SessionCreate: {

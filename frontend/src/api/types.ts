@@ -57,6 +57,7 @@ export interface WorkspaceSettings {
     hybrid_weight: number;
     query_expansion: boolean;
     question_types: boolean;
+    llm_rerank: boolean;
   };
 }
 

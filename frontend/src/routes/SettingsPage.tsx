@@ -215,6 +215,7 @@ function SettingsEditor({ ws, original, editable }: { ws: string; original: Work
           {num("retrieval", "hybrid_weight", "settings.hybrid_weight", "0.05", 0, 1)}
           {toggle("retrieval", "query_expansion", "settings.query_expansion")}
           {toggle("retrieval", "question_types", "settings.question_types")}
+          {toggle("retrieval", "llm_rerank", "settings.llm_rerank")}
         </div>
       </fieldset>
       {serverMessage && <ErrorNote>{serverMessage}</ErrorNote>}

@@ -13,6 +13,7 @@ const settings: WorkspaceSettings = {
     hybrid_weight: 0.5,
     query_expansion: true,
     question_types: true,
+    llm_rerank: true,
   },
 };
 
