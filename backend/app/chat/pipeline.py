@@ -19,6 +19,7 @@ from app.workspaces.schemas import WorkspaceSettingsRead
 MAX_CITED = 3
 FRAGMENT_WEIGHT = 0.5
 CONTEXT_DEPTH = 20  # candidates per list when the message is also searched in context
+AMBIGUOUS_GAP = 1.0  # fused-score gap between the first two under which the runner-up is offered first
 
 
 @dataclass
@@ -72,34 +73,40 @@ async def _rewrite(session: AsyncSession, settings: WorkspaceSettingsRead, histo
 
 
 async def _followups(session: AsyncSession, ws_id: uuid.UUID, cited: list[Hit], hits: list[Hit],
-                     count: int) -> list[dict]:
-    """Next questions the knowledge can answer: the top entry's related links first, then near neighbours."""
+                     count: int, runner_up: Hit | None = None) -> list[dict]:
+    """Next questions the knowledge can answer: the runner-up when the ranking was a close call (the entry the
+    user may have meant), then the top entry's related links, then near neighbours."""
     if count <= 0 or not cited:
         return []
-    seen = {h.entry_id for h in cited}
-    out: list[dict] = []
-    related = [r for r in cited[0].related if r]
-    if related:
+    related: list[tuple[uuid.UUID, str]] = []
+    links = [r for r in cited[0].related if r]
+    if links:
         rows = (await session.execute(select(KnowledgeEntry.id, KnowledgeEntry.question, KnowledgeEntry.source_key)
                                       .where(KnowledgeEntry.workspace_id == ws_id,
-                                             KnowledgeEntry.source_key.in_(related) | KnowledgeEntry.question.in_(related))
+                                             KnowledgeEntry.source_key.in_(links) | KnowledgeEntry.question.in_(links))
                                       )).all()
         by_text = {}
         for eid, q, key in rows:
             by_text.setdefault(key, (eid, q))
             by_text.setdefault(q, (eid, q))
-        for r in related:
-            if r in by_text and by_text[r][0] not in seen:
-                eid, q = by_text[r]
-                seen.add(eid)
-                out.append({"question": q, "entry_id": str(eid)})
-    for h in hits:
+        related = [by_text[r] for r in links if r in by_text]
+    return order_followups(cited, runner_up, related, hits, count)
+
+
+def order_followups(cited: list[Hit], runner_up: Hit | None, related: list[tuple[uuid.UUID, str]],
+                    hits: list[Hit], count: int) -> list[dict]:
+    """Up to `count` suggestions, no entry twice and none of the cited ones: runner-up, related, neighbours."""
+    seen = {h.entry_id for h in cited}
+    out: list[dict] = []
+    candidates = ([(runner_up.entry_id, runner_up.question)] if runner_up else []) + related + \
+        [(h.entry_id, h.question) for h in hits]
+    for eid, question in candidates:
         if len(out) >= count:
             break
-        if h.entry_id not in seen:
-            seen.add(h.entry_id)
-            out.append({"question": h.question, "entry_id": str(h.entry_id)})
-    return out[:count]
+        if eid not in seen:
+            seen.add(eid)
+            out.append({"question": question, "entry_id": str(eid)})
+    return out
 
 
 async def plan_answer(*, session: AsyncSession, ws_id: uuid.UUID, settings: WorkspaceSettingsRead,
@@ -143,6 +150,9 @@ async def plan_answer(*, session: AsyncSession, ws_id: uuid.UUID, settings: Work
         if resolved.context_query and context and not decision["on_topic"]:
             decision = await _decide_in_context(session, ws_id, decision, result, context, settings)
     refused = not decision["on_topic"] or not hits
+    # A close call between the first two (fused scores within AMBIGUOUS_GAP) is right only about half the time;
+    # the runner-up is then offered first among the follow-ups, one click away (docs/benchmarks.md).
+    close = pinned is None and len(hits) > 1 and hits[0].score - hits[1].score <= AMBIGUOUS_GAP
     rerank_ms = 0.0
     if not refused and pinned is None and len(hits) > 1 and settings.retrieval.llm_rerank:
         hits, decision, rerank_ms = await _rerank(session, settings, resolved.query, hits, decision)
@@ -154,7 +164,9 @@ async def plan_answer(*, session: AsyncSession, ws_id: uuid.UUID, settings: Work
         # An extractive answer quotes one entry, so it cites that one; a model may use close runners-up.
         extractive = get_chat_model(settings.qa.provider).is_extractive
         cited = hits[:1] if extractive else _cite(hits, settings.retrieval.top_k)
-        followups = await _followups(session, ws_id, cited, hits, settings.qa.followup_count)
+        cited_ids = {h.entry_id for h in cited}
+        runner_up = next((h for h in hits[1:] if h.entry_id not in cited_ids), None) if close else None
+        followups = await _followups(session, ws_id, cited, hits, settings.qa.followup_count, runner_up)
     how = f"{resolved.how}+context" if context else resolved.how
     return Plan(standalone_query=resolved.query, how=how, hits=hits, cited=cited, refused=refused,
                 followups=followups, retrieval_ms=result.ms + (context.ms if context else 0), rewrite_ms=rewrite_ms,

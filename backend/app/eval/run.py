@@ -101,6 +101,7 @@ async def ask(ws_id: uuid.UUID, user_id: uuid.UUID, question: dict, keys: dict[u
             "retrieval_ms": round(plan.retrieval_ms, 1) if plan else None,
             "first_token_ms": done.latency_ms.get("first_token") if done else None,
             "standalone_query": plan.standalone_query if plan else None, "error": error,
+            "followups": [keys[uuid.UUID(f["entry_id"])] for f in plan.followups] if plan else [],
             "expected": sorted(_norm_expected(question.get("expected", [])))}
 
 
@@ -151,12 +152,12 @@ async def main(faq: Path, questions_path: Path, report_path: Path, reuse: bool =
     rows = []
     for q in questions:
         rows.append(await ask(ws_id, user_id, q, keys))
-    summary = score(rows)
+    summary = score(rows) | {"one_click": one_click(rows)}
     chat_provider = settings.qa.provider or default_chat_provider()
     summary["providers"] = {"embedding": settings.retrieval.embedding_provider, "chat": chat_provider}
     if not imported.get("reused"):
         summary["import_seconds"] = round(seconds, 1)
-    per_question = [{k: r[k] for k in ("id", "refused", "ranked", "ms")} |
+    per_question = [{k: r[k] for k in ("id", "refused", "ranked", "ms", "followups")} |
                     {"expected": r["expected"], "standalone_query": r["standalone_query"]} for r in rows]
     report_path.write_text(json.dumps(summary | {"per_question": per_question}, ensure_ascii=False, indent=1),
                            encoding="utf-8")
@@ -166,6 +167,19 @@ async def main(faq: Path, questions_path: Path, report_path: Path, reuse: bool =
     print(f"misses: {len(misses)} answerable, {len(wrong_off)} off-topic answered; details in {report_path}",
           file=sys.stderr)
     print(json.dumps(summary, ensure_ascii=False))
+
+
+def one_click(rows: list[dict]) -> dict:
+    """Beyond the format: the share of answerable questions whose entry is answered first or offered among the
+    follow-ups, one click away (a refusal counts as a miss)."""
+    out = {}
+    for kind in ("single", "multiturn"):
+        sel = [r for r in rows if r["kind"] == kind]
+        got = sum(1 for r in sel if not r["refused"] and (
+            (r["ranked"] and key_ref(r["ranked"][0]) in r["expected"])
+            or any(key_ref(k) in r["expected"] for k in r["followups"])))
+        out[kind] = round(got / len(sel), 4) if sel else 0.0
+    return out
 
 
 def run_cli(args, body) -> None:

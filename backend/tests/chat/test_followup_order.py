@@ -1,0 +1,36 @@
+import uuid
+
+from app.chat.pipeline import order_followups
+from app.eval.run import key_ref, one_click
+from app.retrieval.service import Hit
+
+
+def hit(question: str) -> Hit:
+    return Hit(entry_id=uuid.uuid4(), question=question, answer="", category=None, related=[], score=0.0, dense=0.0)
+
+
+def test_runner_up_of_a_close_call_comes_first_then_related_then_neighbours():
+    top, second, third, fourth = (hit(q) for q in ("top", "second", "third", "fourth"))
+    linked = hit("linked")
+    related = [(linked.entry_id, linked.question), (top.entry_id, top.question)]  # a link back to the answer itself
+    hits = [top, second, third, fourth]
+
+    plain = order_followups([top], None, related, hits, 3)
+    assert [f["question"] for f in plain] == ["linked", "second", "third"]
+    close = order_followups([top], second, related, hits, 3)
+    assert [f["question"] for f in close] == ["second", "linked", "third"]
+    assert close[0]["entry_id"] == str(second.entry_id)
+    assert [f["question"] for f in order_followups([top], second, related, hits, 1)] == ["second"]
+    assert order_followups([top], None, [], [top], 3) == []  # never the cited entry itself
+
+
+def test_one_click_counts_answered_first_or_offered_as_a_followup():
+    a, b = key_ref("가"), key_ref("나")
+    rows = [
+        {"kind": "single", "refused": False, "ranked": ["가"], "followups": [], "expected": [a]},
+        {"kind": "single", "refused": False, "ranked": ["다"], "followups": ["라", "가"], "expected": [a]},
+        {"kind": "single", "refused": False, "ranked": ["다"], "followups": ["라"], "expected": [b]},
+        {"kind": "single", "refused": True, "ranked": ["나"], "followups": [], "expected": [b]},
+        {"kind": "offtopic", "refused": True, "ranked": [], "followups": [], "expected": []},
+    ]
+    assert one_click(rows) == {"single": 0.5, "multiturn": 0.0}
