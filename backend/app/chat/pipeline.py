@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.chat.contextualize import Resolved, Turn, resolve
-from app.llm.base import ChatMessage, ChatOptions, LLMError
+from app.llm.base import ChatMessage, ChatModel, ChatOptions, LLMError
 from app.llm.registry import get_chat_model
 from app.models import KnowledgeEntry
 from app.prompts.service import active_template
@@ -20,6 +20,7 @@ MAX_CITED = 3
 FRAGMENT_WEIGHT = 0.5
 CONTEXT_DEPTH = 20  # candidates per list when the message is also searched in context
 AMBIGUOUS_GAP = 1.0  # fused-score gap between the first two under which the runner-up is offered first
+HELPER_TIMEOUT_S = 10  # the short model calls before the answer (rewrite, re-rank); on timeout they are skipped
 
 
 @dataclass
@@ -65,7 +66,7 @@ async def _rewrite(session: AsyncSession, settings: WorkspaceSettingsRead, histo
     try:
         result = await model.complete([ChatMessage("user", template.format(history=convo, message=message))],
                                       ChatOptions(model=settings.qa.chat_model or None, temperature=0, max_tokens=80,
-                                                  timeout_s=10))
+                                                  timeout_s=HELPER_TIMEOUT_S))
     except LLMError:
         return fallback
     query = result.text.strip().splitlines()[0].strip() if result.text.strip() else ""
@@ -73,7 +74,7 @@ async def _rewrite(session: AsyncSession, settings: WorkspaceSettingsRead, histo
 
 
 async def _followups(session: AsyncSession, ws_id: uuid.UUID, cited: list[Hit], hits: list[Hit],
-                     count: int, runner_up: Hit | None = None) -> list[dict]:
+                     count: int, close: bool = False) -> list[dict]:
     """Next questions the knowledge can answer: the runner-up when the ranking was a close call (the entry the
     user may have meant), then the top entry's related links, then near neighbours."""
     if count <= 0 or not cited:
@@ -90,16 +91,17 @@ async def _followups(session: AsyncSession, ws_id: uuid.UUID, cited: list[Hit], 
             by_text.setdefault(key, (eid, q))
             by_text.setdefault(q, (eid, q))
         related = [by_text[r] for r in links if r in by_text]
-    return order_followups(cited, runner_up, related, hits, count)
+    return order_followups(cited, related, hits, count, close)
 
 
-def order_followups(cited: list[Hit], runner_up: Hit | None, related: list[tuple[uuid.UUID, str]],
-                    hits: list[Hit], count: int) -> list[dict]:
-    """Up to `count` suggestions, no entry twice and none of the cited ones: runner-up, related, neighbours."""
+def order_followups(cited: list[Hit], related: list[tuple[uuid.UUID, str]], hits: list[Hit], count: int,
+                    close: bool = False) -> list[dict]:
+    """Up to `count` suggestions, no entry twice and none of the cited ones: related links, then neighbours;
+    after a close call the runner-up (the best uncited neighbour) comes first."""
     seen = {h.entry_id for h in cited}
     out: list[dict] = []
-    candidates = ([(runner_up.entry_id, runner_up.question)] if runner_up else []) + related + \
-        [(h.entry_id, h.question) for h in hits]
+    neighbours = [(h.entry_id, h.question) for h in hits if h.entry_id not in seen]
+    candidates = (neighbours[:1] if close else []) + related + neighbours
     for eid, question in candidates:
         if len(out) >= count:
             break
@@ -152,36 +154,32 @@ async def plan_answer(*, session: AsyncSession, ws_id: uuid.UUID, settings: Work
     refused = not decision["on_topic"] or not hits
     # A close call between the first two (fused scores within AMBIGUOUS_GAP) is right only about half the time;
     # the runner-up is then offered first among the follow-ups, one click away (docs/benchmarks.md).
-    close = pinned is None and len(hits) > 1 and hits[0].score - hits[1].score <= AMBIGUOUS_GAP
+    choosing = pinned is None and len(hits) > 1
+    close = choosing and hits[0].score - hits[1].score <= AMBIGUOUS_GAP
+    model = get_chat_model(settings.qa.provider)
     rerank_ms = 0.0
-    if not refused and pinned is None and len(hits) > 1 and settings.retrieval.llm_rerank:
-        hits, decision, rerank_ms = await _rerank(session, settings, resolved.query, hits, decision)
+    if not refused and choosing and settings.retrieval.llm_rerank and not model.is_extractive:
+        hits, decision, rerank_ms = await _rerank(session, settings, model, resolved.query, hits, decision)
     if refused:
         cited: list[Hit] = []
         suggestion = hits[:1]
         followups = [{"question": h.question, "entry_id": str(h.entry_id)} for h in suggestion]
     else:
         # An extractive answer quotes one entry, so it cites that one; a model may use close runners-up.
-        extractive = get_chat_model(settings.qa.provider).is_extractive
-        cited = hits[:1] if extractive else _cite(hits, settings.retrieval.top_k)
-        cited_ids = {h.entry_id for h in cited}
-        runner_up = next((h for h in hits[1:] if h.entry_id not in cited_ids), None) if close else None
-        followups = await _followups(session, ws_id, cited, hits, settings.qa.followup_count, runner_up)
+        cited = hits[:1] if model.is_extractive else _cite(hits, settings.retrieval.top_k)
+        followups = await _followups(session, ws_id, cited, hits, settings.qa.followup_count, close)
     how = f"{resolved.how}+context" if context else resolved.how
     return Plan(standalone_query=resolved.query, how=how, hits=hits, cited=cited, refused=refused,
                 followups=followups, retrieval_ms=result.ms + (context.ms if context else 0), rewrite_ms=rewrite_ms,
                 rerank_ms=rerank_ms, decision=decision)
 
 
-async def _rerank(session: AsyncSession, settings: WorkspaceSettingsRead, question: str, hits: list[Hit],
-                  decision: dict) -> tuple[list[Hit], dict, float]:
-    """With a chat model configured, let it pick among the top candidates (retrieval/rerank.py)."""
-    model = get_chat_model(settings.qa.provider)
-    if model.is_extractive:
-        return hits, decision, 0.0
+async def _rerank(session: AsyncSession, settings: WorkspaceSettingsRead, model: ChatModel, question: str,
+                  hits: list[Hit], decision: dict) -> tuple[list[Hit], dict, float]:
+    """Let the chat model pick among the top candidates (retrieval/rerank.py)."""
     _, template = await active_template(session, "retrieval.rerank")
     out = await rerank.rerank(model=model, template=template, question=question, hits=hits,
-                              chat_model=settings.qa.chat_model or None, timeout_s=10)
+                              chat_model=settings.qa.chat_model or None, timeout_s=HELPER_TIMEOUT_S)
     note = {"chosen": out.chosen} | ({"error": out.error} if out.error else {})
     return out.hits, decision | {"rerank": note}, out.ms
 

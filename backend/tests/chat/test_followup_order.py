@@ -15,13 +15,13 @@ def test_runner_up_of_a_close_call_comes_first_then_related_then_neighbours():
     related = [(linked.entry_id, linked.question), (top.entry_id, top.question)]  # a link back to the answer itself
     hits = [top, second, third, fourth]
 
-    plain = order_followups([top], None, related, hits, 3)
+    plain = order_followups([top], related, hits, 3)
     assert [f["question"] for f in plain] == ["linked", "second", "third"]
-    close = order_followups([top], second, related, hits, 3)
+    close = order_followups([top], related, hits, 3, close=True)
     assert [f["question"] for f in close] == ["second", "linked", "third"]
     assert close[0]["entry_id"] == str(second.entry_id)
-    assert [f["question"] for f in order_followups([top], second, related, hits, 1)] == ["second"]
-    assert order_followups([top], None, [], [top], 3) == []  # never the cited entry itself
+    assert [f["question"] for f in order_followups([top], related, hits, 1, close=True)] == ["second"]
+    assert order_followups([top], [], [top], 3, close=True) == []  # never the cited entry itself
 
 
 def test_one_click_counts_answered_first_or_offered_as_a_followup():
