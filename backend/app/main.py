@@ -15,7 +15,8 @@ from sqlalchemy import text
 from app.admin.router import router as admin_router
 from app.auth.router import router as auth_router
 from app.core.config import get_settings
-from app.core.db import dispose_engine, get_engine
+from app.core import admission
+from app.core.db import dispose_engine, get_engine, pool_status
 from app.core.errors import envelope, install_error_handlers
 from app.core.queue import close_queue, get_queue
 from app.workspaces.router import router as workspaces_router
@@ -95,7 +96,10 @@ def create_app() -> FastAPI:
         except Exception as exc:  # noqa: BLE001
             checks["redis"] = f"error: {type(exc).__name__}"
         ok = all(v == "ok" for v in checks.values())
-        return JSONResponse({"status": "ok" if ok else "unavailable", "checks": checks}, status_code=200 if ok else 503)
+        # Load figures of this process (`make bench` samples them): pooled connections in use, answers planning.
+        load = {"db_pool": pool_status(), "chat_planning": admission.planning().status()}
+        return JSONResponse({"status": "ok" if ok else "unavailable", "checks": checks, "load": load},
+                            status_code=200 if ok else 503)
 
     _mount_spa(app, REPO_ROOT / settings.frontend_dist)
     return app

@@ -30,7 +30,7 @@ async def signals(paths: list[str]) -> list[dict]:
                 q = json.loads(line) if line.strip() else None
                 if not q or q["kind"] == "multiturn":
                     continue
-                r = await retrieval.search(session=s, ws_id=ws_id, query=q["question"], settings=settings)
+                r = await retrieval.search(ws_id=ws_id, query=q["question"], settings=settings)
                 rows.append({"group": group, "off": q["kind"] == "offtopic", "x": [
                     r.dense_top or 0.0, r.usem_top or 0.0, r.unknown_share or 0.0, float(r.unknown_names > 0)]})
     return rows

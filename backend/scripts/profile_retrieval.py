@@ -43,7 +43,7 @@ async def main(faq: Path, questions: Path) -> None:
         keyword_set(q)
         stages["kiwi"].append((time.perf_counter() - t) * 1000)
         async with sessionmaker()() as s:
-            r = await retrieval.search(session=s, ws_id=ws_id, query=q, settings=settings)
+            r = await retrieval.search(ws_id=ws_id, query=q, settings=settings)
         stages["search_total"].append(r.ms)
     for k, v in stages.items():
         print(f"{k:14s} p50 {statistics.median(v):7.1f} ms  p95 {sorted(v)[int(0.95 * len(v))]:7.1f} ms")

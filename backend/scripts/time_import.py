@@ -34,7 +34,7 @@ async def probe(ws_id: uuid.UUID) -> None:
     async with sessionmaker()() as s:
         settings = (await workspaces.load_settings(session=s, ws_id=ws_id)).retrieval
         for query in ["warm up", *PROBES]:
-            result = await retrieval.search(session=s, ws_id=ws_id, query=query, settings=settings)
+            result = await retrieval.search(ws_id=ws_id, query=query, settings=settings)
             if query != "warm up":
                 times.append(result.ms)
                 found += bool(result.hits)

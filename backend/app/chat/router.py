@@ -59,19 +59,22 @@ async def list_messages(session_id: uuid.UUID, ws: CurrentWorkspace, session: Se
              responses={200: {"content": {"text/event-stream": {}}}})
 async def send_message(session_id: uuid.UUID, body: MessageCreate, ws: CurrentWorkspace, session: SessionDep,
                        stream: bool = True):
-    """Ask a question; the answer streams as SSE (meta, sources, token…, followups, done), or JSON with ?stream=false."""
+    """Ask a question; the answer streams as SSE (meta, sources, token…, followups, done), or JSON with ?stream=false.
+
+    503 with Retry-After when more questions wait to be planned than the server takes at once."""
     await service.get_session(session=session, ws_id=ws.id, user_id=ws.user.id, session_id=session_id)
-    args = dict(ws_id=ws.id, user_id=ws.user.id, session_id=session_id, content=body.content,
-                followup_entry_id=body.followup_entry_id)
-    await session.close()  # the stream opens its own session; do not hold a connection meanwhile
+    await session.close()  # the answer reads and writes in short transactions of its own; hold nothing meanwhile
+    exchange = await service.prepare(ws_id=ws.id, user_id=ws.user.id, session_id=session_id, content=body.content,
+                                     followup_entry_id=body.followup_entry_id)
     if not stream:
-        user_id, assistant_id = await service.reply_json(**args)
+        await service.finish(exchange)
         msgs = {m.id: m for m in await service.list_messages(session=session, ws_id=ws.id, session_id=session_id)}
-        return ExchangeRead(user_message=MessageRead.model_validate(msgs[user_id]),
-                            assistant_message=MessageRead.model_validate(msgs[assistant_id]))
+        await session.close()
+        return ExchangeRead(user_message=MessageRead.model_validate(msgs[exchange.user_message_id]),
+                            assistant_message=MessageRead.model_validate(msgs[exchange.assistant_id]))
 
     async def frames():
-        async for event in service.reply(**args):
+        async for event in service.stream(exchange):
             yield event.encode()
 
     return StreamingResponse(frames(), media_type="text/event-stream",

@@ -1,19 +1,21 @@
-"""Chat sessions and the streamed answer: persist the question, stream the answer, persist the answer."""
+"""Chat sessions and the streamed answer: plan and save the question, stream the answer, save the answer."""
 
 import asyncio
 import logging
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import anyio
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.chat import events as ev
 from app.chat.contextualize import Turn
 from app.chat.pipeline import Plan, plan_answer, source_dicts
+from app.core import admission
 from app.core.config import get_settings
 from app.core.db import sessionmaker
 from app.core.errors import AppError, NotFound
@@ -130,26 +132,76 @@ def _refusal_text(settings: WorkspaceSettingsRead, plan: Plan) -> str:
     return text
 
 
-async def _generate(session: AsyncSession, settings: WorkspaceSettingsRead, plan: Plan, history: list[Turn],
-                    message: str) -> tuple[AsyncIterator, uuid.UUID | None, str]:
-    """Start the answer stream for an on-topic plan; return (chunks, prompt version id, provider name)."""
+@dataclass
+class Exchange:
+    """One question, planned and saved, whose answer is about to stream."""
+
+    ws_id: uuid.UUID
+    session_id: uuid.UUID
+    user_message_id: uuid.UUID
+    assistant_id: uuid.UUID
+    content: str
+    settings: WorkspaceSettingsRead
+    history: list[Turn]
+    plan: Plan
+    t0: float
+    system: str | None = None  # the generative model's system prompt (None: refused, or extractive)
+    version_id: uuid.UUID | None = None  # the prompt version it came from
+
+
+async def prepare(*, ws_id: uuid.UUID, user_id: uuid.UUID, session_id: uuid.UUID, content: str,
+                  followup_entry_id: uuid.UUID | None = None) -> Exchange:
+    """Plan the answer to one message and save the message; nothing is written when planning fails.
+
+    Each step owns a short transaction (read the conversation; plan, reading as it goes; save the question),
+    so no connection is held while the question waits its turn, is embedded, or while the answer streams.
+    Planning waits for a slot of `core.admission.planning()`, which answers 503 when the queue is full.
+    """
+    t0 = time.perf_counter()
+    async with sessionmaker()() as session:
+        settings = await load_settings(session=session, ws_id=ws_id)
+        history = await _history(session, ws_id, session_id, settings.qa.history_turns)
+    async with admission.planning().slot():
+        plan = await plan_answer(ws_id=ws_id, settings=settings, history=history, message=content,
+                                 followup_entry_id=followup_entry_id)
+    ex = Exchange(ws_id=ws_id, session_id=session_id, user_message_id=uuid.uuid4(), assistant_id=uuid.uuid4(),
+                  content=content, settings=settings, history=history, plan=plan, t0=t0)
+    if not plan.refused and not get_chat_model(settings.qa.provider).is_extractive:
+        ex.version_id, ex.system = await _system_prompt(settings, plan)
+    async with sessionmaker()() as session:
+        session.add(Message(id=ex.user_message_id, workspace_id=ws_id, session_id=session_id, role="user",
+                            content=content, standalone_query=plan.standalone_query))
+        chat = await session.get(ChatSession, session_id)
+        if chat.title == DEFAULT_TITLE:
+            chat.title = content.strip()[:40]
+        chat.updated_at = datetime.now(UTC)
+        await session.commit()
+    return ex
+
+
+async def _system_prompt(settings: WorkspaceSettingsRead, plan: Plan) -> tuple[uuid.UUID | None, str]:
+    """The active chat prompt filled with the workspace's profile and the cited entries."""
+    version_id, template = await active_template("chat.system")
+    sources_text = "\n\n".join(f"[{i + 1}] 질문: {h.question}\n답변: {h.answer}" for i, h in enumerate(plan.cited))
+    return version_id, template.format(display_name=settings.profile.display_name, persona=settings.profile.persona,
+                                       refusal_message=settings.profile.refusal_message, sources=sources_text)
+
+
+def _chunks(ex: Exchange) -> tuple[AsyncIterator[ChatChunk], str]:
+    """The answer's text as it is produced, and who produced it."""
+    settings, plan = ex.settings, ex.plan
+    if plan.refused:
+        return _single(_refusal_text(settings, plan)), "refusal"
     model = get_chat_model(settings.qa.provider)
     passages = [SourcePassage(entry_id=str(h.entry_id), question=h.question, answer=h.answer, score=h.score)
                 for h in plan.cited]
     options = ChatOptions(model=settings.qa.chat_model or None, temperature=settings.qa.temperature,
                           sources=passages, query=plan.standalone_query,
                           timeout_s=get_settings().llm_timeout_seconds)
-    messages: list[ChatMessage] = []
-    version_id = None
-    if not model.is_extractive:  # quoting the source needs no prompt (and records no prompt version)
-        version_id, template = await active_template(session, "chat.system")
-        sources_text = "\n\n".join(f"[{i + 1}] 질문: {p.question}\n답변: {p.answer}" for i, p in enumerate(passages))
-        system = template.format(display_name=settings.profile.display_name, persona=settings.profile.persona,
-                                 refusal_message=settings.profile.refusal_message, sources=sources_text)
-        messages.append(ChatMessage("system", system))
-    messages += [ChatMessage(t.role, t.content) for t in history[-settings.qa.history_turns * 2:]]
-    messages.append(ChatMessage("user", message))
-    return model.stream(messages, options), version_id, model.provider
+    messages = [ChatMessage("system", ex.system)] if ex.system else []
+    messages += [ChatMessage(t.role, t.content) for t in ex.history[-settings.qa.history_turns * 2:]]
+    messages.append(ChatMessage("user", ex.content))
+    return model.stream(messages, options), model.provider
 
 
 async def _single(text: str) -> AsyncIterator:
@@ -157,105 +209,82 @@ async def _single(text: str) -> AsyncIterator:
     yield ChatChunk(usage=Usage(0, 0), finish_reason="stop")
 
 
-async def reply(*, ws_id: uuid.UUID, user_id: uuid.UUID, session_id: uuid.UUID, content: str,
-                followup_entry_id: uuid.UUID | None = None,
-                on_plan: Callable[[Plan], None] | None = None) -> AsyncIterator[ev.Event]:
-    """Answer one user message as a stream of events, persisting both sides of the exchange.
+async def stream(ex: Exchange) -> AsyncIterator[ev.Event]:
+    """Stream a prepared answer as events, holding no database connection, then save it in its own transaction.
 
-    `on_plan` sees the full ranking before generation starts (`make eval` scores it).
+    Every stream ends with `done` or `error`; a client that goes away leaves the partial answer, marked
+    interrupted.
     """
-    t0 = time.perf_counter()
-    async with sessionmaker()() as session:
-        settings = await load_settings(session=session, ws_id=ws_id)
-        chat = await session.get(ChatSession, session_id)
-        history = await _history(session, ws_id, session_id, settings.qa.history_turns)
-        user_msg = Message(id=uuid.uuid4(), workspace_id=ws_id, session_id=session_id, role="user", content=content)
-        session.add(user_msg)
-        if chat.title == DEFAULT_TITLE:
-            chat.title = content.strip()[:40]
-        chat.updated_at = datetime.now(UTC)
-        await session.commit()
+    plan = ex.plan
+    parts: list[str] = []
+    state = {"status": "interrupted", "usage": Usage(0, 0), "first": None, "provider": None}
 
-        assistant_id = uuid.uuid4()
-        parts: list[str] = []
-        state = {"status": "interrupted", "usage": Usage(0, 0), "first": None, "version": None, "provider": None,
-                 "plan": None, "error": None}
+    async def save() -> dict:
+        latency = {"total": round((time.perf_counter() - ex.t0) * 1000, 1), "retrieval": round(plan.retrieval_ms, 1),
+                   "rewrite": round(plan.rewrite_ms, 1), "rerank": round(plan.rerank_ms, 1)}
+        if state["first"] is not None:
+            latency["first_token"] = round(state["first"], 1)
+        async with sessionmaker()() as s:
+            s.add(Message(id=ex.assistant_id, workspace_id=ex.ws_id, session_id=ex.session_id, role="assistant",
+                          content="".join(parts), sources=source_dicts(plan),
+                          followups=plan.followups if state["status"] == "complete" else [],
+                          refused=plan.refused, status=state["status"], standalone_query=plan.standalone_query,
+                          prompt_version_id=ex.version_id, provider=state["provider"], latency_ms=latency,
+                          prompt_tokens=state["usage"].prompt_tokens,
+                          completion_tokens=state["usage"].completion_tokens))
+            await s.commit()
+        return latency
 
-        async def save() -> None:
-            plan: Plan | None = state["plan"]
-            total = (time.perf_counter() - t0) * 1000
-            latency = {"total": round(total, 1)}
-            if plan:
-                latency |= {"retrieval": round(plan.retrieval_ms, 1), "rewrite": round(plan.rewrite_ms, 1),
-                            "rerank": round(plan.rerank_ms, 1)}
-            if state["first"] is not None:
-                latency["first_token"] = round(state["first"], 1)
-            async with sessionmaker()() as s:
-                s.add(Message(id=assistant_id, workspace_id=ws_id, session_id=session_id, role="assistant",
-                              content="".join(parts), sources=source_dicts(plan) if plan else [],
-                              followups=plan.followups if plan and state["status"] == "complete" else [],
-                              refused=bool(plan and plan.refused), status=state["status"],
-                              standalone_query=plan.standalone_query if plan else None,
-                              prompt_version_id=state["version"], provider=state["provider"], latency_ms=latency,
-                              prompt_tokens=state["usage"].prompt_tokens,
-                              completion_tokens=state["usage"].completion_tokens))
-                await s.execute(update(Message).where(Message.id == user_msg.id).values(
-                    standalone_query=plan.standalone_query if plan else None))
-                await s.commit()
-            state["latency"] = latency
-
-        try:
-            plan = await plan_answer(session=session, ws_id=ws_id, settings=settings, history=history,
-                                     message=content, followup_entry_id=followup_entry_id)
-            state["plan"] = plan
-            if on_plan:
-                on_plan(plan)
-            yield ev.Meta(session_id=str(session_id), user_message_id=str(user_msg.id),
-                          assistant_message_id=str(assistant_id), standalone_query=plan.standalone_query)
-            yield ev.Sources(sources=source_dicts(plan))
-            if plan.refused:
-                chunks, state["provider"] = _single(_refusal_text(settings, plan)), "refusal"
-            else:
-                chunks, state["version"], state["provider"] = await _generate(session, settings, plan, history,
-                                                                              content)
-            async for chunk in chunks:
-                if chunk.text:
-                    if state["first"] is None:
-                        state["first"] = (time.perf_counter() - t0) * 1000
-                    parts.append(chunk.text)
-                    yield ev.Token(text=chunk.text)
-                if chunk.usage is not None:
-                    state["usage"] = chunk.usage
-            state["status"] = "complete"
-            if plan.followups:
-                yield ev.Followups(followups=plan.followups)
+    try:
+        yield ev.Meta(session_id=str(ex.session_id), user_message_id=str(ex.user_message_id),
+                      assistant_message_id=str(ex.assistant_id), standalone_query=plan.standalone_query)
+        yield ev.Sources(sources=source_dicts(plan))
+        chunks, state["provider"] = _chunks(ex)
+        async for chunk in chunks:
+            if chunk.text:
+                if state["first"] is None:
+                    state["first"] = (time.perf_counter() - ex.t0) * 1000
+                parts.append(chunk.text)
+                yield ev.Token(text=chunk.text)
+            if chunk.usage is not None:
+                state["usage"] = chunk.usage
+        state["status"] = "complete"
+        if plan.followups:
+            yield ev.Followups(followups=plan.followups)
+        latency = await save()
+        yield ev.Done(message_id=str(ex.assistant_id), refused=plan.refused, latency_ms=latency,
+                      usage=state["usage"].as_dict())
+    except (asyncio.CancelledError, GeneratorExit):
+        # The client went away: keep what was streamed so far, marked interrupted.
+        with anyio.CancelScope(shield=True):
             await save()
-            yield ev.Done(message_id=str(assistant_id), refused=plan.refused, latency_ms=state["latency"],
-                          usage=state["usage"].as_dict())
-        except LLMError as exc:
-            state["status"] = "failed"
-            with anyio.CancelScope(shield=True):
-                await save()
-            yield ev.Error(error=exc.code, message=exc.message)
-        except (asyncio.CancelledError, GeneratorExit):
-            # The client went away: keep what was streamed so far, marked interrupted.
-            with anyio.CancelScope(shield=True):
-                await save()
-            raise
-        except Exception:
+        raise
+    except Exception as exc:
+        if isinstance(exc, LLMError):
+            error, message = exc.code, exc.message
+        else:
             log.exception("chat reply failed")
-            state["status"] = "failed"
+            error, message = "internal_error", "답변을 만드는 중 문제가 생겼습니다. 다시 시도해 주세요."
+        state["status"] = "failed"
+        try:
             with anyio.CancelScope(shield=True):
                 await save()
-            yield ev.Error(error="internal_error", message="답변을 만드는 중 문제가 생겼습니다. 다시 시도해 주세요.")
+        except Exception:  # noqa: BLE001 - the client still gets its error event
+            log.exception("saving a failed answer failed")
+        yield ev.Error(error=error, message=message)
 
 
-async def reply_json(**kwargs) -> tuple[uuid.UUID, uuid.UUID]:
-    """Run `reply` to the end (non-streaming clients); return (user message id, assistant message id)."""
-    user_id = assistant_id = None
-    async for event in reply(**kwargs):
-        if isinstance(event, ev.Meta):
-            user_id, assistant_id = uuid.UUID(event.user_message_id), uuid.UUID(event.assistant_message_id)
-        elif isinstance(event, ev.Error):
+async def reply(*, on_plan: Callable[[Plan], None] | None = None, **kwargs) -> AsyncIterator[ev.Event]:
+    """Prepare and stream one answer (`make eval`; `on_plan` sees the full ranking before generation)."""
+    ex = await prepare(**kwargs)
+    if on_plan:
+        on_plan(ex.plan)
+    async for event in stream(ex):
+        yield event
+
+
+async def finish(ex: Exchange) -> None:
+    """Run a prepared answer to its end (non-streaming clients); a model failure is a 502."""
+    async for event in stream(ex):
+        if isinstance(event, ev.Error):
             raise AppError(event.message, code=event.error, status_code=502)
-    return user_id, assistant_id

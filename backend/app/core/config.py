@@ -19,6 +19,7 @@ class Settings(BaseSettings):
     frontend_dist: str = Field("frontend/dist", alias="FRONTEND_DIST")
     cors_origins: str = Field("", alias="CORS_ORIGINS")
     db_pool_size: int = Field(10, alias="DB_POOL_SIZE")
+    db_pool_timeout_seconds: float = Field(10.0, alias="DB_POOL_TIMEOUT_SECONDS")
 
     # Auth
     secret_key: str = Field("dev-insecure-change-me", alias="SECRET_KEY")
@@ -37,6 +38,11 @@ class Settings(BaseSettings):
 
     # Limits
     upload_max_mb: int = Field(20, alias="UPLOAD_MAX_MB")
+    # Answers planned at once per API process (embedding, search, decision: CPU-bound), how many more may wait
+    # for a turn, and for how long; past either limit a chat message gets 503 with Retry-After at once.
+    chat_plan_concurrency: int = Field(8, alias="CHAT_PLAN_CONCURRENCY", ge=1)
+    chat_plan_queue: int = Field(64, alias="CHAT_PLAN_QUEUE", ge=0)
+    chat_plan_wait_seconds: float = Field(10.0, alias="CHAT_PLAN_WAIT_SECONDS", gt=0)
 
     @property
     def llm_configured(self) -> bool:

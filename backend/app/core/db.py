@@ -4,6 +4,7 @@ from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends
+from sqlalchemy import Executable, Result
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from app.core.config import get_settings
@@ -28,6 +29,7 @@ def get_engine() -> AsyncEngine:
             settings.database_url,
             pool_size=settings.db_pool_size,
             max_overflow=20,
+            pool_timeout=settings.db_pool_timeout_seconds,
             pool_pre_ping=True,
             connect_args={"server_settings": SERVER_SETTINGS},
         )
@@ -40,6 +42,21 @@ def sessionmaker() -> async_sessionmaker[AsyncSession]:
     get_engine()
     assert _sessionmaker is not None
     return _sessionmaker
+
+
+async def read(statement: Executable, params: dict | None = None) -> Result:
+    """Run one read in a short transaction of its own and hand the connection back at once (the rows are
+    buffered): code that waits for an embedder, a model or a client between reads never holds a connection."""
+    async with sessionmaker()() as session:
+        return await session.execute(statement, params)
+
+
+def pool_status() -> dict:
+    """Connections of this process's pool: checked out now, and the pool's size (for /readyz and `make bench`)."""
+    if _engine is None:
+        return {"checked_out": 0, "size": get_settings().db_pool_size}
+    pool = _engine.pool
+    return {"checked_out": pool.checkedout(), "size": pool.size()}
 
 
 async def dispose_engine() -> None:

@@ -5,6 +5,7 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = logging.getLogger(__name__)
@@ -21,6 +22,8 @@ class AppError(Exception):
 
     status_code = 400
     code = "bad_request"
+    headers: dict | None = None  # extra response headers (Retry-After, WWW-Authenticate)
+    extra: dict | None = None  # extra envelope fields beside error and message
 
     def __init__(self, message: str, *, code: str | None = None, status_code: int | None = None):
         super().__init__(message)
@@ -51,9 +54,10 @@ class RateLimited(AppError):
     status_code, code = 429, "rate_limited"
 
 
-def envelope(status: int, code: str, message: str, headers: dict | None = None) -> JSONResponse:
+def envelope(status: int, code: str, message: str, headers: dict | None = None,
+             extra: dict | None = None) -> JSONResponse:
     """Build the standard error response."""
-    return JSONResponse({"error": code, "message": message}, status_code=status, headers=headers)
+    return JSONResponse({"error": code, "message": message} | (extra or {}), status_code=status, headers=headers)
 
 
 def _describe(err: dict) -> str:
@@ -66,8 +70,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(AppError)
     async def _app_error(_: Request, exc: AppError):
-        headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
-        return envelope(exc.status_code, exc.code, exc.message, headers)
+        headers = ({"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else {}) | (exc.headers or {})
+        return envelope(exc.status_code, exc.code, exc.message, headers or None, exc.extra)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(_: Request, exc: StarletteHTTPException):
@@ -78,6 +82,13 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation_error(_: Request, exc: RequestValidationError):
         return envelope(422, "validation_error", "; ".join(_describe(e) for e in exc.errors()[:5]))
+
+    @app.exception_handler(PoolTimeout)
+    async def _pool_timeout(_: Request, exc: PoolTimeout):
+        # Every pooled connection stayed busy for the pool's whole timeout: overloaded, not broken.
+        log.warning("database pool exhausted: %s", exc)
+        return envelope(503, "overloaded", "The service is busy; try again shortly.", {"Retry-After": "2"},
+                        {"retry_after": 2})
 
     @app.exception_handler(Exception)
     async def _unhandled(_: Request, exc: Exception):

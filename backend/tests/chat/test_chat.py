@@ -186,8 +186,8 @@ async def test_an_offer_in_prose_never_answers_with_the_entry_just_cited(client,
                Turn("assistant", said, cited=[entries[MINOR_SIGNUP]])]
     async with sessionmaker()() as s:
         settings = await load_settings(session=s, ws_id=ws)
-        plan = await plan_answer(session=s, ws_id=ws, settings=settings, history=history, message="네 알려주세요")
-        alone = await plan_answer(session=s, ws_id=ws, settings=settings, history=history[:1],
+        plan = await plan_answer(ws_id=ws, settings=settings, history=history, message="네 알려주세요")
+        alone = await plan_answer(ws_id=ws, settings=settings, history=history[:1],
                                   message="미성년자 판매자 가입 조건")
     assert plan.how.startswith("followup") and not plan.refused
     assert str(alone.hits[0].entry_id) == entries[MINOR_SIGNUP]  # what the offer's words find first

@@ -26,7 +26,7 @@ async def alias_rows(entry_id) -> list[KnowledgeChunk]:
 async def dense_for(ws_id, entry_id, query: str) -> float:
     async with sessionmaker()() as s:
         settings = (await workspaces.load_settings(session=s, ws_id=uuid.UUID(ws_id))).retrieval
-        hits = (await retrieval.search(session=s, ws_id=uuid.UUID(ws_id), query=query, settings=settings,
+        hits = (await retrieval.search(ws_id=uuid.UUID(ws_id), query=query, settings=settings,
                                        limit=30)).hits
     return next(h.dense for h in hits if str(h.entry_id) == entry_id)
 

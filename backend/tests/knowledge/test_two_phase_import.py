@@ -71,7 +71,7 @@ async def pending(ws_id) -> int:
 async def search(ws_id, query: str) -> list:
     async with sessionmaker()() as s:
         settings = (await workspaces.load_settings(session=s, ws_id=uuid.UUID(ws_id))).retrieval
-        return (await retrieval.search(session=s, ws_id=uuid.UUID(ws_id), query=query, settings=settings)).hits
+        return (await retrieval.search(ws_id=uuid.UUID(ws_id), query=query, settings=settings)).hits
 
 
 async def assert_searchable(ws_id) -> None:

@@ -19,9 +19,7 @@ class DemoSearch:
     settings: RetrievalSettings
 
     async def __call__(self, query: str, settings: RetrievalSettings | None = None, **kw) -> retrieval.SearchResult:
-        async with sessionmaker()() as s:
-            return await retrieval.search(session=s, ws_id=self.ws_id, query=query,
-                                          settings=settings or self.settings, **kw)
+        return await retrieval.search(ws_id=self.ws_id, query=query, settings=settings or self.settings, **kw)
 
 
 @pytest.fixture

@@ -101,7 +101,7 @@ async def test_keyword_scores_are_bm25_of_the_chunk_lexemes(client):
         expected[entry_of[chunk]] = max(expected[entry_of[chunk]], score)
 
     async with sessionmaker()() as s:
-        result = await retrieval.search(session=s, ws_id=ws_id, query=query, settings=settings, limit=50)
+        result = await retrieval.search(ws_id=ws_id, query=query, settings=settings, limit=50)
     scored = [h for h in result.hits if h.keyword > 0]
     assert len(scored) >= 3
     for hit in scored:
@@ -118,7 +118,7 @@ async def test_keyword_scores_are_bm25_of_the_chunk_lexemes(client):
                     / (tfs[t] + K1 * (1 - B + B * length[chunk] / PIVOT)) for t in terms if t in tfs)
         plain[entry_of[chunk]] = max(plain[entry_of[chunk]], score)
     async with sessionmaker()() as s:
-        result = await retrieval.search(session=s, ws_id=ws_id, query=query, settings=plain_settings, limit=50)
+        result = await retrieval.search(ws_id=ws_id, query=query, settings=plain_settings, limit=50)
     scored = [h for h in result.hits if h.keyword > 0]
     assert scored and any(not math.isclose(plain[h.entry_id], expected[h.entry_id]) for h in scored)
     for hit in scored:
