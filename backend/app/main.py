@@ -14,8 +14,8 @@ from sqlalchemy import text
 
 from app.admin.router import router as admin_router
 from app.auth.router import router as auth_router
-from app.core.config import get_settings
 from app.core import admission
+from app.core.config import get_settings
 from app.core.db import dispose_engine, get_engine, pool_status
 from app.core.errors import envelope, install_error_handlers
 from app.core.queue import close_queue, get_queue

@@ -2,53 +2,14 @@
 
 import asyncio
 import json
-import os
-import socket
-import subprocess
-import sys
 import time
 
 import httpx
-import pytest
 
-from tests.conftest import ROOT, make_actor, make_workspace
-from tests.fakes.openai_server import FakeOpenAI
+from tests.conftest import make_actor, make_workspace
 from tests.helpers import MINOR_SIGNUP, clone_demo, new_session, patch_settings
 
 REPLY = "네, 법정대리인 동의를 받으면 가입할 수 있습니다."
-
-
-@pytest.fixture
-def server(fake_openai: FakeOpenAI, tmp_path):
-    """`uvicorn app.main:app` in a subprocess on a free port, sharing the test database and Redis."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    env = os.environ | {"PYTHONPATH": str(ROOT / "backend"), "PRELOAD_MODELS": "0",
-                        "OPENAI_BASE_URL": fake_openai.base_url, "OPENAI_API_KEY": "test-key"}
-    log = open(tmp_path / "uvicorn.log", "wb")  # noqa: SIM115 - closed below
-    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1",
-                             "--port", str(port), "--log-level", "warning"],
-                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            log.close()
-            pytest.fail(f"uvicorn did not start:\n{(tmp_path / 'uvicorn.log').read_text()}")
-        time.sleep(0.2)
-    yield base
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
 
 
 async def test_disconnect_keeps_partial_answer_as_interrupted(client, fake_openai, server):
