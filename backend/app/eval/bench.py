@@ -1,4 +1,5 @@
-"""`make bench`: import speed, retrieval latency, 50 concurrent chat streams over loopback, API memory.
+"""`make bench`: import speed, retrieval latency, chat under load over loopback (bursts of 50 and 100 simultaneous
+new chats, SSE and JSON, each twice; then 5, 10 and 20 new chats per second), API CPU and memory.
 
 Prints one JSON line of figures; docs/benchmarks.md records them with the command.
 """
@@ -9,7 +10,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 import uuid
 from pathlib import Path
 
@@ -18,6 +18,7 @@ import psutil
 
 from app.chat.pipeline import plan_answer
 from app.core.db import sessionmaker
+from app.eval import load
 from app.eval.run import pct, run_cli, setup_workspace
 from app.models import Membership
 from app.users.service import ensure_user
@@ -40,23 +41,6 @@ async def retrieval_latency(ws_id: uuid.UUID, rounds: int = 10) -> dict:
             plan = await plan_answer(ws_id=ws_id, settings=settings, history=[], message=f"{q} {r}" if r else q)
             times.append(plan.retrieval_ms)
     return {"retrieval_p50_ms": pct(times, 0.5), "retrieval_p95_ms": pct(times, 0.95), "n": len(times)}
-
-
-async def _stream(client: httpx.AsyncClient, url: str, headers: dict, question: str) -> dict:
-    t0 = time.perf_counter()
-    first = None
-    ok = False
-    async with client.stream("POST", url, json={"content": question}, headers=headers) as r:
-        if r.status_code != 200:
-            return {"ok": False, "status": r.status_code}
-        async for line in r.aiter_lines():
-            if line.startswith("event: token") and first is None:
-                first = (time.perf_counter() - t0) * 1000
-            if line.startswith("event: done"):
-                ok = True
-            if line.startswith("event: error"):
-                return {"ok": False, "status": "error-event"}
-    return {"ok": ok, "first_token_ms": first, "total_ms": (time.perf_counter() - t0) * 1000}
 
 
 def _cpu_s(proc: psutil.Process | None, children: bool = True) -> float:
@@ -85,31 +69,80 @@ def _postgres_cpu_s() -> float:
                if (p.info["name"] or "").startswith("postgres"))
 
 
-async def concurrent_streams(base: str, ws_id: uuid.UUID, email: str, password: str, n: int,
-                             proc: psutil.Process | None = None) -> dict:
-    """`n` chat streams at once, each in its own session, measured from the client side."""
-    async with httpx.AsyncClient(base_url=base, timeout=60) as client:
-        tokens = (await client.post("/api/v1/auth/login", json={"email": email, "password": password})).json()
-        headers = {"Authorization": f"Bearer {tokens['access_token']}"}
-        sessions = [(await client.post(f"/api/v1/workspaces/{ws_id}/chat/sessions", json={}, headers=headers)).json()
-                    for _ in range(n)]
-        await _stream(client, f"/api/v1/workspaces/{ws_id}/chat/sessions/{sessions[0]['id']}/messages", headers,
-                      "워밍업 질문입니다")
-        me = psutil.Process()
-        t0, cpu0, pg0, me0 = time.perf_counter(), _cpu_s(proc), _postgres_cpu_s(), _cpu_s(me, children=False)
-        # Every stream asks a distinct text, so no answer comes from the query-embedding cache.
-        results = await asyncio.gather(*[
-            _stream(client, f"/api/v1/workspaces/{ws_id}/chat/sessions/{s['id']}/messages", headers,
-                    f"{PROBES[i % len(PROBES)]} {TAILS[i // len(PROBES) % len(TAILS)]}") for i, s in enumerate(sessions)])
-        wall, cpu = time.perf_counter() - t0, _cpu_s(proc) - cpu0
-        pg, client_cpu = _postgres_cpu_s() - pg0, _cpu_s(me, children=False) - me0
-    firsts = [r["first_token_ms"] for r in results if r.get("first_token_ms") is not None]
-    return {"streams": n, "errors": sum(not r["ok"] for r in results), "first_token_p50_ms": pct(firsts, 0.5),
-            "first_token_p99_ms": pct(firsts, 0.99), "total_p99_ms": pct([r.get("total_ms", 0) for r in results], 0.99),
-            "wall_s": round(wall, 2),
-            # Where the budget goes: CPU the API process spent per stream (the rest: PostgreSQL and this client).
-            "api_cpu_ms_per_stream": round(cpu * 1000 / n, 1), "postgres_cpu_ms_per_stream": round(pg * 1000 / n, 1),
-            "client_cpu_ms_per_stream": round(client_cpu * 1000 / n, 1)}
+LEVELS = [  # (name, kind, size): simultaneous bursts twice each (the second must be served like the first),
+    # then open-loop arrival rates in new chats per second
+    ("burst_sse_50", "sse", 50), ("burst_sse_50_again", "sse", 50),
+    ("burst_sse_100", "sse", 100), ("burst_sse_100_again", "sse", 100),
+    ("burst_json_50", "json", 50), ("burst_json_100", "json", 100), ("burst_json_100_one_session", "json_one", 100),
+    ("burst_sse_50_after_overload", "sse", 50),
+    ("rate_5_per_s", "rate", 5), ("rate_10_per_s", "rate", 10), ("rate_20_per_s", "rate", 20),
+]
+
+
+class ReadyWatch:
+    """Samples the API's /readyz load figures while a level runs: peak pool checkouts and planning queue."""
+
+    def __init__(self, client: httpx.AsyncClient, interval_s: float = 0.05):
+        self.client, self.interval_s = client, interval_s
+        self.peak = {"pool_checked_out_peak": 0, "planning_waiting_peak": 0}
+        self._task: asyncio.Task | None = None
+
+    async def _loop(self) -> None:
+        while True:
+            try:
+                load = (await self.client.get("/readyz", timeout=5)).json()["load"]
+                self.peak["pool_checked_out_peak"] = max(self.peak["pool_checked_out_peak"],
+                                                         load["db_pool"]["checked_out"])
+                self.peak["planning_waiting_peak"] = max(self.peak["planning_waiting_peak"],
+                                                         load["chat_planning"]["waiting"])
+            except (httpx.HTTPError, KeyError, ValueError):
+                pass
+            await asyncio.sleep(self.interval_s)
+
+    def __enter__(self) -> "ReadyWatch":
+        self._task = asyncio.create_task(self._loop())
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._task:
+            self._task.cancel()
+
+
+async def chat_load(base: str, ws_id: uuid.UUID, email: str, password: str, proc: psutil.Process | None,
+                    rate_seconds: float, only: set[str] | None = None) -> dict:
+    """Every level of LEVELS against the API on loopback, measured from the client side."""
+    limits = httpx.Limits(max_connections=2000, max_keepalive_connections=200)
+    out: dict = {}
+    async with httpx.AsyncClient(base_url=base, timeout=load.CLIENT_TIMEOUT_S, limits=limits) as client, \
+            httpx.AsyncClient(base_url=base) as probe:
+        chat = await load.Chat.login(client, ws_id, email, password)
+        await chat.ask_sse(await chat.new_session(), "워밍업 질문입니다")
+        watch_db = load.PoolWatch(os.environ["DATABASE_URL"])
+        offset = 0
+        for name, kind, size in LEVELS:
+            if only and name not in only:
+                continue
+            cpu0, pg0 = _cpu_s(proc), _postgres_cpu_s()
+            watch_db.start()
+            with ReadyWatch(probe) as watch:
+                if kind == "rate":
+                    outcomes, wall = await load.open_loop(chat, size, rate_seconds, offset)
+                else:
+                    mode = "sse" if kind == "sse" else "json"
+                    outcomes, wall = await load.burst(chat, size, mode, one_session=kind == "json_one", offset=offset)
+            offset += len(outcomes)
+            figures = load.summarize(outcomes, wall) | watch.peak | await watch_db.stop()
+            answered = max(1, figures["completed"])
+            figures |= {"api_cpu_ms_per_answer": round((_cpu_s(proc) - cpu0) * 1000 / answered, 1),
+                        "postgres_cpu_ms_per_answer": round((_postgres_cpu_s() - pg0) * 1000 / answered, 1),
+                        "api_rss_mb": _worker_rss_mb(proc) if proc else None}
+            if kind == "rate":
+                figures["rate_per_s"], figures["seconds"] = size, rate_seconds
+            out[name] = figures
+            print(f"{name}: {json.dumps(figures, ensure_ascii=False)}", file=sys.stderr, flush=True)
+            await asyncio.sleep(2)  # let the last answers' saves finish before the next level
+        await watch_db.close()
+    return out
 
 
 def _free_port() -> int:
@@ -120,7 +153,8 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-async def main(faq: Path, streams: int, reuse: bool, workers: int = 1) -> dict:
+async def main(faq: Path, reuse: bool, workers: int = 1, rate_seconds: float = 60,
+               only: set[str] | None = None) -> dict:
     ws_id, owner_id, imported, seconds = await setup_workspace(faq, reuse)
     figures: dict = {"import": {"entries": imported["entries"], "seconds": None if imported.get("reused") else round(seconds, 1)}}
     print(f"import: {figures['import']}", file=sys.stderr)
@@ -154,7 +188,7 @@ async def main(faq: Path, streams: int, reuse: bool, workers: int = 1) -> dict:
                 break
             await asyncio.sleep(0.2)
         figures["api_rss_mb_idle"] = _worker_rss_mb(proc)
-        figures["chat_streams"] = await concurrent_streams(base, ws_id, email, password, streams, proc)
+        figures["chat_load"] = await chat_load(base, ws_id, email, password, proc, rate_seconds, only)
         figures["api_rss_mb_after_load"] = _worker_rss_mb(proc)
     finally:
         api.terminate()
@@ -165,14 +199,16 @@ async def main(faq: Path, streams: int, reuse: bool, workers: int = 1) -> dict:
 def cli() -> None:
     parser = argparse.ArgumentParser(prog="make bench")
     parser.add_argument("--faq", required=True)
-    parser.add_argument("--streams", type=int, default=50)
+    parser.add_argument("--rate-seconds", type=float, default=60, help="length of each arrival-rate level")
+    parser.add_argument("--only", default="", help="comma-separated level names (default: all of LEVELS)")
     parser.add_argument("--reuse", action="store_true", help="reuse a workspace imported from the same file")
     parser.add_argument("--workers", type=int, default=1,
                         help="uvicorn worker processes (production runs 2; on two cores 2 measured slower than 1)")
     args = parser.parse_args()
 
     async def body(faq: Path) -> None:
-        print(json.dumps(await main(faq, args.streams, args.reuse, args.workers), ensure_ascii=False))
+        only = {n for n in args.only.split(",") if n} or None
+        print(json.dumps(await main(faq, args.reuse, args.workers, args.rate_seconds, only), ensure_ascii=False))
 
     run_cli(args, body)
 
