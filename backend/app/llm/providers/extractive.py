@@ -111,5 +111,6 @@ class ExtractiveChatModel(ChatModel):
         yield ChatChunk(usage=Usage(0, 0), finish_reason="stop")
 
 
-register_provider(ProviderSpec("extractive", "chat", lambda config: ExtractiveChatModel(), auto_rank=100))
+register_provider(ProviderSpec("extractive", "chat", lambda config: ExtractiveChatModel(),
+                               default_model=lambda config: "extractive", auto_rank=100))
 register_models(ModelSpec("extractive", "extractive", "chat", capabilities=frozenset({LOCAL, EXTRACTIVE})))
