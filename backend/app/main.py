@@ -19,6 +19,7 @@ from app.core.config import get_settings
 from app.core.db import dispose_engine, get_engine, pool_status
 from app.core.errors import envelope, install_error_handlers
 from app.core.queue import close_queue, get_queue
+from app.llm.router import router as models_router
 from app.workspaces.router import router as workspaces_router
 from app.workspaces.router import scoped as workspace_scoped
 
@@ -70,6 +71,7 @@ def create_app() -> FastAPI:
     api.include_router(auth_router)
     api.include_router(workspaces_router)
     api.include_router(admin_router)
+    api.include_router(models_router)
     for r in _scoped_routers():
         api.include_router(r, prefix="/workspaces/{workspace_id}")
     app.include_router(api)

@@ -33,6 +33,10 @@ class Settings(BaseSettings):
     openai_base_url: str = Field("", alias="OPENAI_BASE_URL")
     openai_chat_model: str = Field("gpt-4o-mini", alias="OPENAI_CHAT_MODEL")
     openai_embedding_model: str = Field("text-embedding-3-small", alias="OPENAI_EMBEDDING_MODEL")
+    ollama_base_url: str = Field("", alias="OLLAMA_BASE_URL")
+    ollama_chat_model: str = Field("qwen2.5-7b-instruct-1m", alias="OLLAMA_CHAT_MODEL")
+    ollama_num_ctx: int = Field(32768, alias="OLLAMA_NUM_CTX")
+    extra_models: str = Field("", alias="EXTRA_MODELS")
     llm_timeout_seconds: float = Field(30.0, alias="LLM_TIMEOUT_SECONDS")
     preload_models: bool = Field(True, alias="PRELOAD_MODELS")
 
@@ -43,11 +47,6 @@ class Settings(BaseSettings):
     chat_plan_concurrency: int = Field(8, alias="CHAT_PLAN_CONCURRENCY", ge=1)
     chat_plan_queue: int = Field(64, alias="CHAT_PLAN_QUEUE", ge=0)
     chat_plan_wait_seconds: float = Field(10.0, alias="CHAT_PLAN_WAIT_SECONDS", gt=0)
-
-    @property
-    def llm_configured(self) -> bool:
-        """Whether an OpenAI-compatible chat model is reachable by configuration."""
-        return bool(self.openai_api_key or self.openai_base_url)
 
 
 @lru_cache

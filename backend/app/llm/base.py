@@ -104,7 +104,6 @@ class ChatModel(ABC):
 
     provider: ClassVar[str]
     is_local: ClassVar[bool] = False
-    supports_streaming: ClassVar[bool] = True
     is_extractive: ClassVar[bool] = False  # answers only from options.sources
 
     @abstractmethod

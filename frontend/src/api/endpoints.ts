@@ -15,6 +15,7 @@ import type {
   KnowledgeInput,
   Me,
   Member,
+  ModelList,
   Page,
   Role,
   SettingsPatch,
@@ -109,6 +110,10 @@ export const chatApi = {
     ),
   feedback: (id: string, messageId: string, rating: Feedback) =>
     api<void>(`${ws(id)}/chat/messages/${messageId}/feedback`, { method: "POST", body: { rating } }),
+};
+
+export const modelsApi = {
+  list: () => api<ModelList>("/models"),
 };
 
 export const adminApi = {

@@ -65,6 +65,23 @@ export type SettingsPatch = {
   [S in keyof WorkspaceSettings]?: Partial<WorkspaceSettings[S]>;
 };
 
+/** One entry of GET /models: the model catalogue as workspace settings may choose from it. */
+export interface ModelInfo {
+  provider: string;
+  name: string;
+  kind: "chat" | "embedding";
+  dimensions: number | null;
+  context_length: number | null;
+  capabilities: string[];
+  source: "builtin" | "config" | "admin" | "finetuned";
+  available: boolean;
+  default: boolean;
+}
+
+export interface ModelList extends ItemList<ModelInfo> {
+  default_chat_provider: string;
+}
+
 export interface KnowledgeEntry {
   id: string;
   question: string;

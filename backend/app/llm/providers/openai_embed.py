@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from app.llm.base import EmbeddingModel, EmbedKind, LLMError, l2_normalize
+from app.llm.catalogue import SHORTENED, ModelSpec, ProviderSpec, register_models, register_provider
 from app.llm.providers._openai_client import get_client, to_llm_error
 
 BATCH_SIZE = 256  # inputs per request; OpenAI allows 2048 but smaller requests retry cheaper
@@ -55,3 +56,21 @@ class OpenAIEmbeddingModel(EmbeddingModel):
         parts = [await self._embed_one_batch(items[i:i + self.batch_size])
                  for i in range(0, len(items), self.batch_size)]
         return l2_normalize(np.concatenate(parts))
+
+
+register_provider(ProviderSpec(
+    "openai", "embedding",
+    lambda spec, config: OpenAIEmbeddingModel(
+        model=spec.name, dim=spec.dimensions, api_key=config.openai_api_key or None,
+        base_url=config.openai_base_url or None, request_dimensions=spec.has(SHORTENED)),
+    configured=lambda config: config.llm_configured,
+    default_model=lambda config: config.openai_embedding_model,
+))
+register_models(
+    ModelSpec("openai", "text-embedding-3-small", "embedding", dimensions=1536, context_length=8191),
+    # 3072 dims exceed pgvector's 2000-dim HNSW limit; the API's Matryoshka shortening to 1536
+    # keeps most of its quality and lets it share the 1536 index (filter by embedding_model).
+    ModelSpec("openai", "text-embedding-3-large", "embedding", dimensions=1536, context_length=8191,
+              capabilities=frozenset({SHORTENED})),
+    ModelSpec("openai", "text-embedding-ada-002", "embedding", dimensions=1536, context_length=8191),
+)

