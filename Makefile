@@ -47,7 +47,7 @@ install: $(VENV)/.installed frontend/node_modules/.installed ## create the venv 
 
 build: install frontend/dist/index.html ## build the SPA
 
-run: build ## serve SPA + API on http://127.0.0.1:8000 with the seeded demo (FAQ=<file> imports it too)
+run: build ## serve SPA + API on http://127.0.0.1:8000 with the seeded demo (FAQ=<file>: into a workspace named after it)
 	$(STACK) run $(if $(FAQ),--faq "$(FAQ)")
 
 dev: install ## API with auto-reload on the `make run` data (run `npm run dev` in frontend/ for the SPA)
