@@ -47,7 +47,7 @@ install: $(VENV)/.installed frontend/node_modules/.installed ## create the venv 
 
 build: install frontend/dist/index.html ## build the SPA
 
-run: build ## serve SPA + API on http://127.0.0.1:8000 with the seeded demo (FAQ=<file> imports it too)
+run: build ## serve SPA + API on http://127.0.0.1:8000 with the seeded demo (FAQ=<file>: into a workspace named after it)
 	$(STACK) run $(if $(FAQ),--faq "$(FAQ)")
 
 dev: install ## API with auto-reload on the `make run` data (run `npm run dev` in frontend/ for the SPA)
@@ -95,9 +95,8 @@ lint: install frontend/node_modules/.installed ## ruff + tsc/eslint
 	cd frontend && npm run lint
 
 client: install ## regenerate the SPA's API types from the backend OpenAPI
-	PRELOAD_MODELS=0 $(PY) -c "import json; from app.main import app; print(json.dumps(app.openapi()))" \
-		> frontend/openapi.json
-	cd frontend && npx openapi-typescript openapi.json -o src/api/schema.d.ts
+	PRELOAD_MODELS=0 $(PY) -m app.openapi frontend/openapi.json
+	cd frontend && npm run client
 
 clean: ## remove build outputs and throw-away data (keeps .data/run)
 	rm -rf frontend/dist .data/tmp

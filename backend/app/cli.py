@@ -1,4 +1,4 @@
-"""Command line: `python -m app.cli seed | import FILE --workspace WS | eval ...`."""
+"""Command line: `python -m app.cli seed | import FILE [--workspace WS [--create]] [--background]`."""
 
 import argparse
 import asyncio
@@ -19,24 +19,32 @@ ADMIN = ("admin@sangdam.dev", "sangdam-admin", "관리자")
 DEMO = ("demo@sangdam.dev", "sangdam-demo", "데모 사용자")
 
 
-async def seed() -> uuid.UUID:
-    """Create the admin, the demo member and the demo workspace with its FAQ (idempotent)."""
-    from app.knowledge.jobs import import_file
+async def ensure_workspace(name: str) -> Workspace:
+    """Find the workspace named `name` or create it, owned by the admin with the demo user as a member (idempotent)."""
     from app.users.service import ensure_user
     from app.workspaces import service as workspaces
 
     async with sessionmaker()() as session:
         admin = await ensure_user(session=session, email=ADMIN[0], password=ADMIN[1], name=ADMIN[2], is_admin=True)
         demo = await ensure_user(session=session, email=DEMO[0], password=DEMO[1], name=DEMO[2])
-        ws = (await session.execute(select(Workspace).where(Workspace.name == DEMO_WORKSPACE)
+        ws = (await session.execute(select(Workspace).where(Workspace.name == name)
                                     .order_by(Workspace.created_at))).scalars().first()
         if ws is None:
-            ws = await workspaces.create(session=session, owner=admin, name=DEMO_WORKSPACE, commit=False)
+            ws = await workspaces.create(session=session, owner=admin, name=name, commit=False)
             session.add(Membership(workspace_id=ws.id, user_id=demo.id, role="member"))
         await session.commit()
+        return ws
+
+
+async def seed() -> uuid.UUID:
+    """Create the admin, the demo member and the demo workspace with its FAQ (idempotent)."""
+    from app.knowledge.jobs import import_file
+
+    ws = await ensure_workspace(DEMO_WORKSPACE)
+    async with sessionmaker()() as session:
         result = await import_file(session=session, ws_id=ws.id, filename=DEMO_FAQ.name, data=DEMO_FAQ.read_bytes())
-        print(f"seeded: workspace '{ws.name}' ({ws.id}), {result['entries']} demo FAQ entries")
-        return ws.id
+    print(f"seeded: workspace '{ws.name}' ({ws.id}), {result['entries']} demo FAQ entries")
+    return ws.id
 
 
 async def resolve_workspace(ref: str) -> uuid.UUID:
@@ -53,11 +61,11 @@ async def resolve_workspace(ref: str) -> uuid.UUID:
         return ws.id
 
 
-async def import_cmd(path: str, ws_ref: str, background: bool = False) -> None:
+async def import_cmd(path: str, ws_ref: str, background: bool = False, create: bool = False) -> None:
     """Import a knowledge file into a workspace, printing progress (or queue it for the worker)."""
     from app.knowledge.jobs import enqueue_import, import_file
 
-    ws_id = await resolve_workspace(ws_ref or DEMO_WORKSPACE)
+    ws_id = (await ensure_workspace(ws_ref)).id if create else await resolve_workspace(ws_ref or DEMO_WORKSPACE)
     data = Path(path).read_bytes()
     if background:
         async with sessionmaker()() as session:
@@ -85,6 +93,8 @@ def main() -> None:
     imp.add_argument("file")
     imp.add_argument("--workspace", default="")
     imp.add_argument("--background", action="store_true", help="queue an import job for the worker")
+    imp.add_argument("--create", action="store_true",
+                     help="create the workspace named --workspace when there is none (admin owner, demo member)")
     args = parser.parse_args()
 
     async def run() -> None:
@@ -92,7 +102,7 @@ def main() -> None:
             if args.cmd == "seed":
                 await seed()
             elif args.cmd == "import":
-                await import_cmd(args.file, args.workspace, args.background)
+                await import_cmd(args.file, args.workspace, args.background, args.create)
         finally:
             from app.core.queue import close_queue
 

@@ -155,11 +155,13 @@ def cmd_run(args) -> int:
         procs = Procs()
         try:
             serve(procs, env, port)
-            if args.faq:  # imported by the worker, with progress in the Knowledge screen
-                sh([PY, "-m", "app.cli", "import", args.faq, "--workspace", "스마트스토어 데모", "--background"], env)
+            faq_ws = Path(args.faq).stem if args.faq else None
+            if faq_ws:  # its own workspace, never the demo's; imported by the worker (progress in the Knowledge screen)
+                sh([PY, "-m", "app.cli", "import", args.faq, "--workspace", faq_ws, "--create", "--background"], env)
+            imported = f"  FAQ:         {args.faq} into the workspace '{faq_ws}'\n" if faq_ws else ""
             print(f"\n  Sangdam is up: http://127.0.0.1:{port}\n"
                   f"  admin login: {ADMIN[0]} / {ADMIN[1]}\n"
-                  f"  demo login:  {DEMO[0]} / {DEMO[1]}\n"
+                  f"  demo login:  {DEMO[0]} / {DEMO[1]}\n{imported}"
                   f"  API docs:    http://127.0.0.1:{port}/api/v1/docs\n  Ctrl-C stops everything.\n", flush=True)
             while all(p.poll() is None for p in procs.items):
                 time.sleep(0.5)

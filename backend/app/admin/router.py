@@ -3,13 +3,14 @@
 from fastapi import APIRouter
 from sqlalchemy import text
 
+from app.admin.schemas import AdminUserList, AdminWorkspaceList, UsageList
 from app.core.db import SessionDep
 from app.core.deps import AdminUser
 
 router = APIRouter(prefix="/admin", tags=["admin"])
 
 
-@router.get("/users")
+@router.get("/users", response_model=AdminUserList)
 async def list_users(_: AdminUser, session: SessionDep):
     """Every user with their workspace count."""
     rows = (await session.execute(text(
@@ -19,7 +20,7 @@ async def list_users(_: AdminUser, session: SessionDep):
     return {"items": [dict(r) for r in rows]}
 
 
-@router.get("/workspaces")
+@router.get("/workspaces", response_model=AdminWorkspaceList)
 async def list_workspaces(_: AdminUser, session: SessionDep):
     """Every workspace with member and knowledge counts."""
     rows = (await session.execute(text(
@@ -31,7 +32,7 @@ async def list_workspaces(_: AdminUser, session: SessionDep):
     return {"items": [dict(r) for r in rows]}
 
 
-@router.get("/usage")
+@router.get("/usage", response_model=UsageList)
 async def usage(_: AdminUser, session: SessionDep, days: int = 30):
     """Per-workspace answer counts, refusals, feedback, tokens and latency over the last `days`."""
     rows = (await session.execute(text(

@@ -31,18 +31,31 @@ class MessageCreate(BaseModel):
     followup_entry_id: uuid.UUID | None = None
 
 
+class SourceRead(BaseModel):
+    entry_id: str
+    question: str
+    category: str | None
+    score: float  # best cosine similarity of the entry's chunks, 0..1
+    rank_score: float | None = None  # fused z-score sum over the candidates (relative, not 0..1)
+
+
+class FollowupRead(BaseModel):
+    question: str
+    entry_id: str | None
+
+
 class MessageRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
     id: uuid.UUID
     role: Literal["user", "assistant"]
     content: str
-    sources: list[dict]
-    followups: list[dict]
+    sources: list[SourceRead]
+    followups: list[FollowupRead]
     refused: bool
-    status: str
-    feedback: int | None
+    status: Literal["complete", "interrupted", "failed"]
+    feedback: Literal[-1, 0, 1] | None
     standalone_query: str | None
-    latency_ms: dict
+    latency_ms: dict[str, float]  # retrieval, rewrite, rerank, first_token, total (assistant messages)
     created_at: datetime
 
 

@@ -17,6 +17,8 @@ from app.knowledge.cleaning import (
 from app.knowledge.parsing import RawEntry, load_knowledge
 
 FAQ = Path(__file__).resolve().parents[3] / "../shared/data/smartstore/final_result.pkl"
+# Our own entries in the help centre's shape (widget, related section, NBSP/BOM, link leftovers): runs everywhere.
+HELPCENTRE = Path(__file__).resolve().parents[1] / "fixtures" / "faq_helpcentre.pkl"
 
 # The widget as the help centre renders it; the body and related items are our own text.
 WIDGET = (
@@ -107,22 +109,60 @@ def test_chunk_answer_splits_a_huge_sentence():
     assert " ".join(chunks).split() == table.split()
 
 
-@pytest.fixture(scope="module")
-def real():
-    if not FAQ.exists():
-        pytest.skip("shared SmartStore FAQ not present")
-    data = FAQ.read_bytes()
-    return pickle.loads(data), clean_all(load_knowledge(data, FAQ.name))
+def load_cleaned(path: Path):
+    data = path.read_bytes()
+    return pickle.loads(data), clean_all(load_knowledge(data, path.name))
 
 
-def test_real_widget_gone_and_text_normalised(real):
-    _, entries = real
+def assert_widget_gone_and_text_normalised(entries):
     for e in entries:
         assert "위 도움말이 도움이 되었나요?" not in e.answer
         assert "소중한 의견을 남겨주시면" not in e.answer
         assert not e.answer.endswith(("\n보내기", "도움말 닫기", "별점5점"))
         assert not any(ch in e.answer + e.question for ch in "\xa0\ufeff\u200b")
         assert "》" not in e.answer and "새 창으로 열기" not in e.answer
+
+
+def test_helpcentre_widget_gone_and_text_normalised():
+    _, entries = load_cleaned(HELPCENTRE)
+    assert_widget_gone_and_text_normalised(entries)
+    by_question = {e.question: e for e in entries}
+    assert by_question["대표 이미지는 몇 장까지 올릴 수 있나요?"].answer.endswith("자세한 기준은 이미지 가이드.")
+    assert "전환됩니다. 심사는" in by_question["사업자 판매자로 전환하려면 어떻게 하나요?"].answer
+    assert by_question["문의 답변에 사진을 붙일 수 있나요?"].answer == "문의 답변에는 글만 쓸 수 있고 사진은 붙일 수 없습니다."
+
+
+def test_helpcentre_categories_related_duplicates():
+    raw, entries = load_cleaned(HELPCENTRE)
+    assert [e.source_key for e in entries] == list(raw)  # byte-exact, BOM and NBSP included
+    assert sum(e.category is not None for e in entries) == 8
+    assert {e.category for e in entries if e.category} == {"판매자 가입", "상품 등록", "배송", "광고", "고객 문의"}
+    assert [len(e.related) for e in entries if e.related] == [1, 1, 1, 1]
+    assert all(k in raw for e in entries for k in e.related)
+    bundle = next(e for e in entries if e.question == "묶음 배송 그룹은 어디서 만드나요?")
+    assert bundle.related == ["[배송] 도서산간 추가 배송비는 어떻게 정하나요?"]
+    assert bundle.related_keywords == ["[배송] 없는 질문입니다"]  # no such key: kept as a keyword
+    assert entries[0].related_keywords == ["통신판매업"]
+    assert len(entries) - len({e.answer for e in entries}) == 1
+
+
+def test_helpcentre_chunks_bounded():
+    _, entries = load_cleaned(HELPCENTRE)
+    longest = max(entries, key=lambda e: len(e.answer))
+    chunks = chunk_answer(longest.answer, max_chars=400, overlap=80)
+    assert len(chunks) >= 5 and all(len(c) <= 400 for c in chunks)
+
+
+@pytest.fixture(scope="module")
+def real():
+    if not FAQ.exists():
+        pytest.skip("shared SmartStore FAQ not present")
+    return load_cleaned(FAQ)
+
+
+def test_real_widget_gone_and_text_normalised(real):
+    _, entries = real
+    assert_widget_gone_and_text_normalised(entries)
     lengths = [len(e.answer) for e in entries]
     assert 230 <= statistics.median(lengths) <= 250 and max(lengths) < 9000
 

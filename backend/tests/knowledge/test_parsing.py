@@ -7,6 +7,7 @@ import pytest
 from app.knowledge.parsing import KnowledgeFormatError, RawEntry, load_knowledge
 
 FAQ = Path(__file__).resolve().parents[3] / "../shared/data/smartstore/final_result.pkl"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 PAIRS = {
     "택배사는 어디서 바꾸나요?": "설정 메뉴에서 바꿀 수 있어요.",
@@ -98,6 +99,16 @@ def test_empty_and_unknown_type():
         load_knowledge(b"  \n", "a.json")
     with pytest.raises(KnowledgeFormatError, match="unsupported"):
         load_knowledge(b"x", "a.xlsx")
+
+
+def test_helpcentre_file_loads():
+    """A pickle in the real FAQ's shape (protocol 4 dict, keys with BOM/NBSP) loads in order, keys byte-exact."""
+    data = (FIXTURES / "faq_helpcentre.pkl").read_bytes()
+    entries = load_knowledge(data, "faq_helpcentre.pkl")
+    assert len(entries) == 12
+    assert [e.question for e in entries] == list(pickle.loads(data))
+    # The readable copy of the fixture is the same file's content.
+    assert pickle.loads(data) == json.loads((FIXTURES / "faq_helpcentre.json").read_text(encoding="utf-8"))
 
 
 @pytest.mark.skipif(not FAQ.exists(), reason="shared SmartStore FAQ not present")

@@ -2,25 +2,20 @@
 import { api, authFetch, buildUrl } from "./client";
 import { streamSSE, type SSEMessage } from "../lib/sse";
 import type {
-  AdminUser,
-  AdminWorkspace,
-  Category,
-  ChatMessage,
   ChatSession,
   Exchange,
   Feedback,
-  ItemList,
   Job,
   KnowledgeEntry,
   KnowledgeInput,
+  KnowledgeUpdate,
   Me,
   Member,
   ModelList,
-  Page,
   Role,
+  Schemas,
   SettingsPatch,
   TokenPair,
-  UsageRow,
   Workspace,
   WorkspaceSettings,
 } from "./types";
@@ -36,12 +31,12 @@ export const authApi = {
 };
 
 export const workspaceApi = {
-  list: () => api<ItemList<Workspace>>("/workspaces"),
+  list: () => api<Schemas["WorkspaceList"]>("/workspaces"),
   get: (id: string) => api<Workspace>(ws(id)),
   create: (name: string) => api<Workspace>("/workspaces", { method: "POST", body: { name } }),
   rename: (id: string, name: string) => api<Workspace>(ws(id), { method: "PATCH", body: { name } }),
   remove: (id: string) => api<void>(ws(id), { method: "DELETE" }),
-  members: (id: string) => api<ItemList<Member>>(`${ws(id)}/members`),
+  members: (id: string) => api<Schemas["MemberList"]>(`${ws(id)}/members`),
   addMember: (id: string, email: string, role: Role) =>
     api<Member>(`${ws(id)}/members`, { method: "POST", body: { email, role } }),
   setRole: (id: string, userId: string, role: Role) =>
@@ -61,11 +56,11 @@ export interface KnowledgeQuery {
 
 export const knowledgeApi = {
   list: (id: string, query: KnowledgeQuery) =>
-    api<Page<KnowledgeEntry>>(`${ws(id)}/knowledge`, { query: { ...query } }),
-  categories: (id: string) => api<ItemList<Category>>(`${ws(id)}/knowledge/categories`),
+    api<Schemas["EntryList"]>(`${ws(id)}/knowledge`, { query: { ...query } }),
+  categories: (id: string) => api<Schemas["CategoryList"]>(`${ws(id)}/knowledge/categories`),
   create: (id: string, body: KnowledgeInput) =>
     api<KnowledgeEntry>(`${ws(id)}/knowledge`, { method: "POST", body }),
-  update: (id: string, entryId: string, body: Partial<KnowledgeInput>) =>
+  update: (id: string, entryId: string, body: KnowledgeUpdate) =>
     api<KnowledgeEntry>(`${ws(id)}/knowledge/${entryId}`, { method: "PATCH", body }),
   remove: (id: string, entryId: string) => api<void>(`${ws(id)}/knowledge/${entryId}`, { method: "DELETE" }),
   importFile: (id: string, file: File) => {
@@ -78,13 +73,13 @@ export const knowledgeApi = {
 };
 
 export const chatApi = {
-  sessions: (id: string, q?: string) => api<ItemList<ChatSession>>(`${ws(id)}/chat/sessions`, { query: { q } }),
+  sessions: (id: string, q?: string) => api<Schemas["SessionList"]>(`${ws(id)}/chat/sessions`, { query: { q } }),
   createSession: (id: string, title?: string) =>
     api<ChatSession>(`${ws(id)}/chat/sessions`, { method: "POST", body: title ? { title } : {} }),
   renameSession: (id: string, sid: string, title: string) =>
     api<ChatSession>(`${ws(id)}/chat/sessions/${sid}`, { method: "PATCH", body: { title } }),
   deleteSession: (id: string, sid: string) => api<void>(`${ws(id)}/chat/sessions/${sid}`, { method: "DELETE" }),
-  messages: (id: string, sid: string) => api<ItemList<ChatMessage>>(`${ws(id)}/chat/sessions/${sid}/messages`),
+  messages: (id: string, sid: string) => api<Schemas["MessageList"]>(`${ws(id)}/chat/sessions/${sid}/messages`),
   ask: (id: string, sid: string, content: string, followup_entry_id?: string | null) =>
     api<Exchange>(`${ws(id)}/chat/sessions/${sid}/messages`, {
       method: "POST",
@@ -117,7 +112,7 @@ export const modelsApi = {
 };
 
 export const adminApi = {
-  users: () => api<ItemList<AdminUser>>("/admin/users"),
-  workspaces: () => api<ItemList<AdminWorkspace>>("/admin/workspaces"),
-  usage: () => api<ItemList<UsageRow>>("/admin/usage"),
+  users: () => api<Schemas["AdminUserList"]>("/admin/users"),
+  workspaces: () => api<Schemas["AdminWorkspaceList"]>("/admin/workspaces"),
+  usage: () => api<Schemas["UsageList"]>("/admin/usage"),
 };

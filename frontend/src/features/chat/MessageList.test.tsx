@@ -5,7 +5,16 @@ import { renderWithProviders } from "../../test/render";
 import type { UiMessage } from "./hooks";
 import { MessageList } from "./MessageList";
 
-const base = { sources: [], followups: [], refused: false, status: "complete", feedback: null, created_at: "2026-01-01T00:00:00Z" };
+const base = {
+  sources: [],
+  followups: [],
+  refused: false,
+  status: "complete" as const,
+  feedback: null,
+  standalone_query: null,
+  latency_ms: {},
+  created_at: "2026-01-01T00:00:00Z",
+};
 
 const messages: UiMessage[] = [
   { ...base, id: "u1", role: "user", content: "미성년자도 가입할 수 있나요?" },

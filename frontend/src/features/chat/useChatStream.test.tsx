@@ -38,7 +38,7 @@ describe("useChatStream", () => {
       frame("token", { text: "저는 " }),
       frame("token", { text: "스마트 스토어 챗봇입니다." }),
       frame("followups", { followups: [{ question: "F?", entry_id: "e2" }] }),
-      frame("done", { message_id: "a1", refused: true, latency_ms: {}, usage: {} }),
+      frame("done", { message_id: "a1", refused: true, latency_ms: { retrieval: 3.2, total: 41.5 }, usage: {} }),
     ].join("");
     const fetchMock = vi.fn(async (_url: string, _init: RequestInit) =>
       new Response(
@@ -58,13 +58,16 @@ describe("useChatStream", () => {
     await act(() => hook.result.current.send("파스타 맛집?", null));
 
     const [user, answer] = messages();
-    expect(user).toMatchObject({ id: "u1", role: "user", content: "파스타 맛집?" });
+    // The cache holds what GET .../messages will return after a reload.
+    expect(user).toMatchObject({ id: "u1", role: "user", content: "파스타 맛집?", standalone_query: "q" });
     expect(answer).toMatchObject({
       id: "a1",
       content: "저는 스마트 스토어 챗봇입니다.",
       refused: true,
       streaming: false,
       followups: [{ question: "F?", entry_id: "e2" }],
+      standalone_query: "q",
+      latency_ms: { retrieval: 3.2, total: 41.5 },
     });
     expect(answer.sources).toHaveLength(1);
     const [url, init] = fetchMock.mock.calls[0];

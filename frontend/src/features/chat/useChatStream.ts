@@ -20,6 +20,8 @@ function blank(role: UiMessage["role"], content: string): UiMessage {
     refused: false,
     status: "complete",
     feedback: null,
+    standalone_query: null,
+    latency_ms: {},
     created_at: new Date().toISOString(),
   };
 }
@@ -89,9 +91,15 @@ export function useChatStream(ws: string, sid: string | undefined) {
                 const oldAssistant = assistantId;
                 userId = d.user_message_id ?? userId;
                 assistantId = d.assistant_message_id ?? assistantId;
+                // Both sides of the exchange are stored with the standalone query, as GET .../messages returns them.
+                const standalone_query = d.standalone_query ?? null;
                 update((items) =>
                   items.map((m) =>
-                    m.id === oldUser ? { ...m, id: userId } : m.id === oldAssistant ? { ...m, id: assistantId } : m,
+                    m.id === oldUser
+                      ? { ...m, id: userId, standalone_query }
+                      : m.id === oldAssistant
+                        ? { ...m, id: assistantId, standalone_query }
+                        : m,
                   ),
                 );
                 break;
@@ -113,7 +121,14 @@ export function useChatStream(ws: string, sid: string | undefined) {
                 update((items) =>
                   items.map((m) =>
                     m.id === oldAssistant
-                      ? { ...m, id: assistantId, refused: Boolean(d.refused), streaming: false, status: "complete" }
+                      ? {
+                          ...m,
+                          id: assistantId,
+                          refused: Boolean(d.refused),
+                          latency_ms: d.latency_ms ?? {},
+                          streaming: false,
+                          status: "complete",
+                        }
                       : m,
                   ),
                 );

