@@ -42,8 +42,7 @@ async def main(faq: Path, questions: Path) -> None:
         t = time.perf_counter()
         keyword_set(q)
         stages["kiwi"].append((time.perf_counter() - t) * 1000)
-        async with sessionmaker()() as s:
-            r = await retrieval.search(ws_id=ws_id, query=q, settings=settings)
+        r = await retrieval.search(ws_id=ws_id, query=q, settings=settings)
         stages["search_total"].append(r.ms)
     for k, v in stages.items():
         print(f"{k:14s} p50 {statistics.median(v):7.1f} ms  p95 {sorted(v)[int(0.95 * len(v))]:7.1f} ms")

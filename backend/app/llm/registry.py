@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -31,10 +32,15 @@ class LLMConfig:
 
     @classmethod
     def from_env(cls) -> LLMConfig:
-        """Read the environment and `.env`, as `app.core.config.Settings` does (fresh, not cached)."""
-        from app.core.config import Settings
+        """Read the environment and `.env`, as `app.core.config.Settings` does; read again only when one of
+        the model variables or the `.env` file changed (building Settings costs ~3 ms, several times a chat)."""
+        global _from_env
+        key = tuple(os.environ.get(name) for name in _ENV_NAMES) + (_mtime(".env"),)
+        if _from_env is None or _from_env[0] != key:
+            from app.core.config import Settings
 
-        return cls.from_settings(Settings())
+            _from_env = (key, cls.from_settings(Settings()))
+        return _from_env[1]
 
     @classmethod
     def from_settings(cls, settings: Any) -> LLMConfig:
@@ -50,6 +56,18 @@ class LLMConfig:
             ollama_num_ctx=getattr(settings, "ollama_num_ctx", 0) or default.ollama_num_ctx,
             extra_models=getattr(settings, "extra_models", "") or "",
         )
+
+
+_ENV_NAMES = ("OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_CHAT_MODEL", "OPENAI_EMBEDDING_MODEL", "OLLAMA_BASE_URL",
+              "OLLAMA_CHAT_MODEL", "OLLAMA_NUM_CTX", "EXTRA_MODELS")
+_from_env: tuple[tuple, LLMConfig] | None = None
+
+
+def _mtime(path: str) -> float | None:
+    try:
+        return os.stat(path).st_mtime_ns
+    except OSError:
+        return None
 
 
 _embedders: dict[tuple, EmbeddingModel] = {}
