@@ -20,6 +20,7 @@ class Settings(BaseSettings):
     cors_origins: str = Field("", alias="CORS_ORIGINS")
     db_pool_size: int = Field(10, alias="DB_POOL_SIZE")
     db_pool_timeout_seconds: float = Field(10.0, alias="DB_POOL_TIMEOUT_SECONDS")
+    db_pool_pre_ping: bool = Field(True, alias="DB_POOL_PRE_PING")
 
     # Auth
     secret_key: str = Field("dev-insecure-change-me", alias="SECRET_KEY")

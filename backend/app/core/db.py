@@ -18,11 +18,12 @@ SERVER_SETTINGS = {"application_name": "sangdam", "jit": "off", "plan_cache_mode
 
 _engine: AsyncEngine | None = None
 _sessionmaker: async_sessionmaker[AsyncSession] | None = None
+_readmaker: async_sessionmaker[AsyncSession] | None = None
 
 
 def get_engine() -> AsyncEngine:
     """Return the process-wide engine, created on first use."""
-    global _engine, _sessionmaker
+    global _engine, _sessionmaker, _readmaker
     if _engine is None:
         settings = get_settings()
         _engine = create_async_engine(
@@ -30,10 +31,14 @@ def get_engine() -> AsyncEngine:
             pool_size=settings.db_pool_size,
             max_overflow=20,
             pool_timeout=settings.db_pool_timeout_seconds,
-            pool_pre_ping=True,
+            pool_pre_ping=settings.db_pool_pre_ping,
             connect_args={"server_settings": SERVER_SETTINGS},
         )
         _sessionmaker = async_sessionmaker(_engine, expire_on_commit=False)
+        # Single reads need no transaction: in autocommit the statement is one round trip, not BEGIN, the
+        # statement and ROLLBACK (the same pool; the isolation level is reset when the connection goes back).
+        _readmaker = async_sessionmaker(_engine.execution_options(isolation_level="AUTOCOMMIT"),
+                                        expire_on_commit=False)
     return _engine
 
 
@@ -47,7 +52,9 @@ def sessionmaker() -> async_sessionmaker[AsyncSession]:
 async def read(statement: Executable, params: dict | None = None) -> Result:
     """Run one read in a short transaction of its own and hand the connection back at once (the rows are
     buffered): code that waits for an embedder, a model or a client between reads never holds a connection."""
-    async with sessionmaker()() as session:
+    get_engine()
+    assert _readmaker is not None
+    async with _readmaker() as session:
         return await session.execute(statement, params)
 
 
@@ -61,10 +68,10 @@ def pool_status() -> dict:
 
 async def dispose_engine() -> None:
     """Close every pooled connection (app shutdown, tests)."""
-    global _engine, _sessionmaker
+    global _engine, _sessionmaker, _readmaker
     if _engine is not None:
         await _engine.dispose()
-    _engine, _sessionmaker = None, None
+    _engine, _sessionmaker, _readmaker = None, None, None
 
 
 async def get_session() -> AsyncIterator[AsyncSession]:
