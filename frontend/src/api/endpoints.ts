@@ -101,7 +101,9 @@ export const chatApi = {
         headers: { "Content-Type": "application/json" },
         body: JSON.stringify(body.followup_entry_id ? body : { content: body.content }),
       },
-      { fetchImpl: authFetch, signal, onEvent, retries: 0 },
+      // A 503 (overloaded) means the server saved nothing, so asking again cannot duplicate the question;
+      // any other failure is not retried.
+      { fetchImpl: authFetch, signal, onEvent, retries: 2, retryable: (failure) => failure === 503 },
     ),
   feedback: (id: string, messageId: string, rating: Feedback) =>
     api<void>(`${ws(id)}/chat/messages/${messageId}/feedback`, { method: "POST", body: { rating } }),

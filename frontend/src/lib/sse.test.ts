@@ -150,6 +150,50 @@ describe("streamSSE", () => {
     expect(events).toEqual(["done"]);
   });
 
+  it("waits as long as Retry-After says and retries only what `retryable` allows", async () => {
+    vi.useFakeTimers();
+    try {
+      const fetchImpl = vi
+        .fn()
+        .mockResolvedValueOnce(
+          new Response(JSON.stringify({ error: "overloaded", message: "busy", retry_after: 2 }), {
+            status: 503,
+            headers: { "Retry-After": "2" },
+          }),
+        )
+        .mockResolvedValueOnce(sseResponse(["event: done\ndata: {}\n\n"]));
+      const events: string[] = [];
+      const done = streamSSE("/x", {}, {
+        fetchImpl,
+        retries: 2,
+        retryDelayMs: 1,
+        retryable: (failure) => failure === 503,
+        onEvent: (m) => events.push(m.event),
+      });
+      await vi.advanceTimersByTimeAsync(1500);
+      expect(fetchImpl).toHaveBeenCalledTimes(1); // still waiting out the 2 s
+      await vi.advanceTimersByTimeAsync(600);
+      await done;
+      expect(fetchImpl).toHaveBeenCalledTimes(2);
+      expect(events).toEqual(["done"]);
+    } finally {
+      vi.useRealTimers();
+    }
+
+    const network = vi.fn(async () => {
+      throw new TypeError("Failed to fetch");
+    });
+    const err = await streamSSE("/x", {}, {
+      fetchImpl: network,
+      retries: 2,
+      retryDelayMs: 1,
+      retryable: (failure) => failure === 503,
+      onEvent: () => undefined,
+    }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: "network_error" });
+    expect(network).toHaveBeenCalledTimes(1); // the question may have been saved: never sent twice
+  });
+
   it("gives up after the retry budget", async () => {
     const fetchImpl = vi.fn(async () => {
       throw new TypeError("Failed to fetch");

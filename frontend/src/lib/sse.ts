@@ -157,15 +157,28 @@ export interface StreamOptions {
    */
   retries?: number;
   retryDelayMs?: number;
+  /**
+   * Which failures are retried: an HTTP status, or "network" for a request that never got a response.
+   * Default: 502/503/504 and network errors. A response's Retry-After (seconds, at most 10) sets the wait.
+   */
+  retryable?: (failure: number | "network") => boolean;
   onEvent: (message: SSEMessage) => void;
 }
 
 const RETRYABLE = new Set([502, 503, 504]);
+const MAX_RETRY_AFTER_MS = 10_000;
+const defaultRetryable = (failure: number | "network") => failure === "network" || RETRYABLE.has(failure);
+
+function retryAfterMs(response: Response): number | undefined {
+  const seconds = Number(response.headers.get("Retry-After"));
+  return Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds * 1000, MAX_RETRY_AFTER_MS) : undefined;
+}
 
 /** POST/GET a URL and dispatch each SSE message; resolves when the stream ends. */
 export async function streamSSE(url: string, init: RequestInit, options: StreamOptions): Promise<void> {
   const doFetch = options.fetchImpl ?? ((u: string, i: RequestInit) => fetch(u, i));
   const maxRetries = options.retries ?? 0;
+  const retryable = options.retryable ?? defaultRetryable;
   let delay = options.retryDelayMs ?? 500;
   for (let attempt = 0; ; attempt++) {
     let received = 0;
@@ -177,7 +190,9 @@ export async function streamSSE(url: string, init: RequestInit, options: StreamO
       if (!response.ok) {
         const { code, message } = await readErrorBody(response);
         const error = new SSEError(message, response.status, code);
-        if (RETRYABLE.has(response.status) && attempt < maxRetries) throw new RetryableError(error);
+        if (retryable(response.status) && attempt < maxRetries) {
+          throw new RetryableError(error, retryAfterMs(response));
+        }
         throw error;
       }
       if (!response.body) throw new SSEError("Empty response body", response.status, "empty_body");
@@ -190,9 +205,11 @@ export async function streamSSE(url: string, init: RequestInit, options: StreamO
     } catch (err) {
       if (isAbortError(err) || options.signal?.aborted) throw abortError();
       if (err instanceof SSEError) throw err;
-      const retryable = err instanceof RetryableError || (err instanceof TypeError && received === 0);
-      if (retryable && received === 0 && attempt < maxRetries) {
-        await sleep(delay, options.signal);
+      const again =
+        err instanceof RetryableError || (err instanceof TypeError && received === 0 && retryable("network"));
+      if (again && received === 0 && attempt < maxRetries) {
+        const wait = err instanceof RetryableError && err.retryAfterMs !== undefined ? err.retryAfterMs : delay;
+        await sleep(wait, options.signal);
         delay *= 2;
         continue;
       }
@@ -204,7 +221,10 @@ export async function streamSSE(url: string, init: RequestInit, options: StreamO
 }
 
 class RetryableError extends Error {
-  constructor(readonly cause: SSEError) {
+  constructor(
+    readonly cause: SSEError,
+    readonly retryAfterMs?: number,
+  ) {
     super(cause.message);
   }
 }
