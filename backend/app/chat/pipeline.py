@@ -53,13 +53,10 @@ async def _entry_hit(ws_id: uuid.UUID, entry_id: uuid.UUID) -> Hit | None:
                score=1.0, dense=1.0, keyword=0.0)
 
 
-async def _rewrite(settings: WorkspaceSettingsRead, history: list[Turn], message: str,
+async def _rewrite(settings: WorkspaceSettingsRead, model: ChatModel | None, history: list[Turn], message: str,
                    fallback: Resolved) -> Resolved:
     """With an LLM, rewrite an elliptical message into a standalone question; keep the fallback on failure."""
-    if fallback.how != "contextualized":
-        return fallback
-    model = get_chat_model(settings.qa.provider)
-    if model.is_extractive:
+    if fallback.how != "contextualized" or model is None:
         return fallback
     _, template = await active_template("chat.rewrite")
     convo = "\n".join(f"{'사용자' if t.role == 'user' else '상담봇'}: {t.content[:300]}" for t in history[-4:])
@@ -118,10 +115,11 @@ async def plan_answer(*, ws_id: uuid.UUID, settings: WorkspaceSettingsRead,
     Reads are short transactions of their own: nothing holds a connection across the model calls (rewrite,
     re-rank) or the embeddings."""
     t0 = time.perf_counter()
+    model = get_chat_model(settings.qa.provider)  # None: no model, the answer quotes the knowledge
     resolved = resolve(history, message)
     if followup_entry_id is not None:
         resolved = Resolved(query=message, pinned_entry_id=followup_entry_id, how="followup")
-    resolved = await _rewrite(settings, history, message, resolved)
+    resolved = await _rewrite(settings, model, history, message, resolved)
     rewrite_ms = (time.perf_counter() - t0) * 1000
 
     second = (resolved.context_query or resolved.fragment) if resolved.pinned_entry_id is None else None
@@ -159,9 +157,8 @@ async def plan_answer(*, ws_id: uuid.UUID, settings: WorkspaceSettingsRead,
     # the runner-up is then offered first among the follow-ups, one click away (docs/benchmarks.md).
     choosing = pinned is None and len(hits) > 1
     close = choosing and hits[0].score - hits[1].score <= AMBIGUOUS_GAP
-    model = get_chat_model(settings.qa.provider)
     rerank_ms = 0.0
-    if not refused and choosing and settings.retrieval.llm_rerank and not model.is_extractive:
+    if not refused and choosing and settings.retrieval.llm_rerank and model is not None:
         hits, decision, rerank_ms = await _rerank(settings, model, resolved.query, hits, decision)
     if refused:
         cited: list[Hit] = []
@@ -169,7 +166,7 @@ async def plan_answer(*, ws_id: uuid.UUID, settings: WorkspaceSettingsRead,
         followups = [{"question": h.question, "entry_id": str(h.entry_id)} for h in suggestion]
     else:
         # An extractive answer quotes one entry, so it cites that one; a model may use close runners-up.
-        cited = hits[:1] if model.is_extractive else _cite(hits, settings.retrieval.top_k)
+        cited = _cite(hits, settings.retrieval.top_k) if model is not None else hits[:1]
         followups = await _followups(ws_id, cited, hits, settings.qa.followup_count, close)
     how = f"{resolved.how}+context" if context else resolved.how
     return Plan(standalone_query=resolved.query, how=how, hits=hits, cited=cited, refused=refused,

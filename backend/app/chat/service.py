@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.chat import events as ev
+from app.chat.answer import Grounding, strategy
 from app.chat.contextualize import Turn
 from app.chat.pipeline import Plan, plan_answer, source_dicts
 from app.core import admission
@@ -20,8 +21,7 @@ from app.core.config import get_settings
 from app.core.db import sessionmaker
 from app.core.errors import AppError, NotFound
 from app.knowledge import ingest
-from app.llm.base import ChatChunk, ChatMessage, ChatOptions, LLMError, SourcePassage, Usage
-from app.llm.registry import get_chat_model
+from app.llm.base import ChatChunk, ChatMessage, ChatOptions, LLMError, Usage
 from app.models import ChatMessage as Message
 from app.models import ChatSession
 from app.prompts.service import active_template
@@ -166,7 +166,7 @@ async def prepare(*, ws_id: uuid.UUID, user_id: uuid.UUID, session_id: uuid.UUID
                                  followup_entry_id=followup_entry_id)
     ex = Exchange(ws_id=ws_id, session_id=session_id, user_message_id=uuid.uuid4(), assistant_id=uuid.uuid4(),
                   content=content, settings=settings, history=history, plan=plan, t0=t0)
-    if not plan.refused and not get_chat_model(settings.qa.provider).is_extractive:
+    if not plan.refused and strategy(settings.qa.provider).generative:
         ex.version_id, ex.system = await _system_prompt(settings, plan)
     async with sessionmaker()() as session:
         session.add(Message(id=ex.user_message_id, workspace_id=ws_id, session_id=session_id, role="user",
@@ -192,16 +192,14 @@ def _chunks(ex: Exchange) -> tuple[AsyncIterator[ChatChunk], str]:
     settings, plan = ex.settings, ex.plan
     if plan.refused:
         return _single(_refusal_text(settings, plan)), "refusal"
-    model = get_chat_model(settings.qa.provider)
-    passages = [SourcePassage(entry_id=str(h.entry_id), question=h.question, answer=h.answer, score=h.score)
-                for h in plan.cited]
+    answer = strategy(settings.qa.provider)
     options = ChatOptions(model=settings.qa.chat_model or None, temperature=settings.qa.temperature,
-                          sources=passages, query=plan.standalone_query,
                           timeout_s=get_settings().llm_timeout_seconds)
     messages = [ChatMessage("system", ex.system)] if ex.system else []
     messages += [ChatMessage(t.role, t.content) for t in ex.history[-settings.qa.history_turns * 2:]]
     messages.append(ChatMessage("user", ex.content))
-    return model.stream(messages, options), model.provider
+    grounding = Grounding(question=plan.standalone_query, answers=[h.answer for h in plan.cited])
+    return answer.stream(messages, options, grounding), answer.provider
 
 
 async def _single(text: str) -> AsyncIterator:

@@ -8,7 +8,6 @@ from app.llm.base import (
     ChatResult,
     EmbeddingModel,
     LLMError,
-    SourcePassage,
     Usage,
 )
 from app.llm.registry import (
@@ -21,6 +20,6 @@ from app.llm.registry import (
 
 __all__ = [
     "ChatChunk", "ChatMessage", "ChatModel", "ChatOptions", "ChatResult", "EmbeddingModel", "LLMConfig",
-    "LLMError", "SourcePassage", "Usage", "default_chat_provider", "embedding_spec", "get_chat_model",
+    "LLMError", "Usage", "default_chat_provider", "embedding_spec", "get_chat_model",
     "get_embedding_model",
 ]

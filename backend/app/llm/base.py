@@ -4,10 +4,8 @@ Chat: `ChatModel.stream(messages, options)` is the one primitive. It yields `Cha
 zero or more with non-empty `text`, then exactly one last chunk with `usage` set (and
 `text == ""`). `complete()` joins the stream into a `ChatResult`.
 
-Grounding: the retrieved FAQ entries travel in `ChatOptions.sources` (best first) and the
-standalone question in `ChatOptions.query`. Generative providers ignore both (the pipeline
-already rendered them into the prompt); the extractive provider (`is_extractive = True`)
-answers from them alone and never invents text.
+Models only run prompts: the chat domain renders the retrieved knowledge into the prompt, and answers
+without a model by quoting it (chat/extractive.py); neither is a model's concern.
 
 Embeddings: `EmbeddingModel.embed_batch(texts, kind=...)` returns an (n, dim) float32 array
 whose rows are L2-normalised, so cosine similarity is a dot product.
@@ -54,24 +52,12 @@ class ChatMessage:
 
 
 @dataclass(frozen=True, slots=True)
-class SourcePassage:
-    """One retrieved knowledge entry offered to the model as grounding."""
-
-    entry_id: str
-    question: str
-    answer: str
-    score: float = 0.0
-
-
-@dataclass(frozen=True, slots=True)
 class ChatOptions:
     model: str | None = None  # None: the provider's configured default
     temperature: float = 0.2
     max_tokens: int | None = 512
     timeout_s: float = 30.0  # connect, first byte, and each gap between chunks; not the total
     stop: tuple[str, ...] | None = None
-    sources: Sequence[SourcePassage] = ()  # best first; used by extractive providers
-    query: str | None = None  # standalone question; extractive falls back to the last user turn
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +90,6 @@ class ChatModel(ABC):
 
     provider: ClassVar[str]
     is_local: ClassVar[bool] = False
-    is_extractive: ClassVar[bool] = False  # answers only from options.sources
 
     @abstractmethod
     def stream(self, messages: Sequence[ChatMessage], options: ChatOptions) -> AsyncIterator[ChatChunk]:
@@ -162,6 +147,6 @@ def estimate_prompt_tokens(messages: Sequence[ChatMessage]) -> int:
 
 __all__ = [
     "ChatChunk", "ChatMessage", "ChatModel", "ChatOptions", "ChatResult", "EmbedKind", "EmbeddingModel",
-    "LLMError", "LLMErrorCode", "Role", "SourcePassage", "Usage", "estimate_prompt_tokens",
+    "LLMError", "LLMErrorCode", "Role", "Usage", "estimate_prompt_tokens",
     "estimate_tokens", "l2_normalize",
 ]

@@ -197,3 +197,10 @@ def selectable(spec: ModelSpec) -> bool:
     """Whether a workspace may choose this model (signals serve the pipeline, not a workspace)."""
     return not spec.has(SIGNAL)
 
+
+
+# The choice of no chat model: the chat domain then answers by quoting the knowledge (chat/extractive.py), so
+# this provider builds nothing. It is "auto"'s last resort.
+register_provider(ProviderSpec("extractive", "chat", lambda config: None, default_model=lambda config: "extractive",
+                               auto_rank=100))
+register_models(ModelSpec("extractive", "extractive", "chat", capabilities=frozenset({LOCAL, EXTRACTIVE})))

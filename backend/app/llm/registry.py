@@ -82,8 +82,9 @@ def default_chat_provider(config: LLMConfig | None = None) -> str:
     return ranked[0].name
 
 
-def get_chat_model(provider: str | None = None, config: LLMConfig | None = None) -> ChatModel:
-    """Build the chat model for `provider` (None: the default); choose the model name via ChatOptions."""
+def get_chat_model(provider: str | None = None, config: LLMConfig | None = None) -> ChatModel | None:
+    """Build the chat model for `provider` (None: the default); choose the model name via ChatOptions.
+    None for "extractive": no model runs, the chat domain quotes the knowledge instead."""
     config = config or LLMConfig.from_env()
     name = provider or default_chat_provider(config)
     spec = catalogue.provider("chat", name)

@@ -6,7 +6,6 @@ import pytest
 
 from app.llm.base import ChatMessage, ChatOptions
 from app.llm.catalogue import SHORTENED
-from app.llm.providers.extractive import ExtractiveChatModel
 from app.llm.providers.openai_chat import OpenAIChatModel
 from app.llm.registry import (
     LLMConfig,
@@ -21,7 +20,7 @@ def test_default_chat_provider_follows_environment(monkeypatch):
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
     monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
     assert default_chat_provider() == "extractive"
-    assert isinstance(get_chat_model(), ExtractiveChatModel)
+    assert get_chat_model() is None  # no model: the chat domain answers extractively
     monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:8000/v1")  # a local vLLM needs no key
     assert default_chat_provider() == "openai"
 

@@ -1,18 +1,17 @@
-"""The no-LLM fallback: answer with sentences quoted from the top retrieved FAQ answer.
+"""The extractive answer: sentences quoted from the cited FAQ answer, when no chat model is configured.
 
-It reads `options.sources` (best first) and `options.query` (else the last user message),
-never writes a word that is not in the source answer, and is fully deterministic.
+An answer strategy of the chat domain (chat/answer.py), not a model: it never writes a word that is not in the
+source answer, and is fully deterministic.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
-from app.llm.base import ChatChunk, ChatMessage, ChatModel, ChatOptions, Usage
-from app.llm.catalogue import EXTRACTIVE, LOCAL, ModelSpec, ProviderSpec, register_models, register_provider
+from app.llm.base import ChatChunk, Usage
 
 MAX_SENTENCES = 6
 MAX_CHARS = 600
@@ -88,29 +87,10 @@ def select_sentences(question: str, answer: str) -> str:
     return "".join(out)
 
 
-def _question(messages: Sequence[ChatMessage], options: ChatOptions) -> str:
-    if options.query:
-        return options.query
-    return next((m.content for m in reversed(messages) if m.role == "user"), "")
-
-
-class ExtractiveChatModel(ChatModel):
-    """Streams quoted sentences of the best source; used when no LLM is configured."""
-
-    provider = "extractive"
-    is_local = True
-    is_extractive = True
-
-    async def stream(self, messages: Sequence[ChatMessage], options: ChatOptions) -> AsyncIterator[ChatChunk]:
-        """Yield the selected sentences in small pieces; empty when there are no sources."""
-        source = next((s for s in options.sources if s.answer.strip()), None)
-        text = select_sentences(_question(messages, options), source.answer) if source else ""
-        for piece in _PIECE.findall(text):
-            yield ChatChunk(text=piece)
-        # No model ran, so no tokens were spent.
-        yield ChatChunk(usage=Usage(0, 0), finish_reason="stop")
-
-
-register_provider(ProviderSpec("extractive", "chat", lambda config: ExtractiveChatModel(),
-                               default_model=lambda config: "extractive", auto_rank=100))
-register_models(ModelSpec("extractive", "extractive", "chat", capabilities=frozenset({LOCAL, EXTRACTIVE})))
+async def quote(question: str, answer: str) -> AsyncIterator[ChatChunk]:
+    """Stream the sentences of `answer` that address the question, in pieces of a few words (each piece is one
+    SSE event); nothing for an empty answer. No model runs, so no tokens are counted."""
+    text = select_sentences(question, answer) if answer.strip() else ""
+    for piece in _PIECE.findall(text):
+        yield ChatChunk(text=piece)
+    yield ChatChunk(usage=Usage(0, 0), finish_reason="stop")

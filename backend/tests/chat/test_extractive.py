@@ -1,9 +1,10 @@
-"""The extractive fallback quotes the best source and never invents words."""
+"""The extractive answer quotes the cited entry and never invents words."""
 
 import re
 
-from app.llm.base import ChatMessage, ChatOptions, SourcePassage
-from app.llm.providers.extractive import MAX_CHARS, ExtractiveChatModel, select_sentences, split_sentences
+from app.chat.answer import Extractive, Grounding
+from app.chat.extractive import MAX_CHARS, quote, select_sentences, split_sentences
+from app.llm.base import ChatMessage, ChatOptions
 
 ANSWER = (
     "반품은 상품 수령 후 7일 이내에 신청할 수 있습니다. "
@@ -17,14 +18,11 @@ ANSWER = (
     "카드 결제는 카드사 사정에 따라 2.5일 정도 더 걸릴 수 있습니다. "
     "재고가 없는 상품은 교환 대신 환불로 처리됩니다."
 )
-SOURCES = (SourcePassage("e1", "반품하려면 어떻게 하나요?", ANSWER, 0.9),
-           SourcePassage("e2", "교환은 어떻게 하나요?", "교환은 고객센터에서 접수합니다.", 0.5))
 
 
-async def run(question: str, sources=SOURCES, **kw) -> tuple[list[str], list]:
-    model = ExtractiveChatModel()
+async def run(question: str, answer: str = ANSWER) -> tuple[list[str], list]:
     pieces, finals = [], []
-    async for chunk in model.stream([ChatMessage("user", question)], ChatOptions(sources=sources, **kw)):
+    async for chunk in quote(question, answer):
         (finals if chunk.usage else pieces).append(chunk)
     return [p.text for p in pieces], finals
 
@@ -65,21 +63,21 @@ async def test_stream_never_emits_words_missing_from_the_passage():
     assert finals[0].usage.prompt_tokens == 0 and finals[0].finish_reason == "stop"
 
 
-async def test_query_option_wins_over_last_user_message():
-    pieces, _ = await run("안녕하세요", query="환불은 언제 처리되나요?")
-    assert "3영업일" in "".join(pieces)
+async def test_the_strategy_quotes_the_first_cited_answer_for_the_question_as_understood():
+    grounding = Grounding(question="환불은 언제 처리되나요?", answers=["", ANSWER, "교환은 고객센터에서 접수합니다."])
+    chunks = [c async for c in Extractive().stream([ChatMessage("user", "안녕하세요")], ChatOptions(), grounding)]
+    assert "3영업일" in "".join(c.text for c in chunks)
 
 
 async def test_deterministic():
     assert await run("반품 신청 방법") == await run("반품 신청 방법")
 
 
-async def test_no_sources_streams_no_text():
-    pieces, finals = await run("무엇이든", sources=())
+async def test_no_answer_streams_no_text():
+    pieces, finals = await run("무엇이든", answer="  ")
     assert pieces == [] and len(finals) == 1
 
 
-async def test_complete_returns_quoted_text():
-    model = ExtractiveChatModel()
-    result = await model.complete([ChatMessage("user", "교환")], ChatOptions(sources=SOURCES[1:]))
-    assert result.text == "교환은 고객센터에서 접수합니다."
+async def test_a_short_answer_is_quoted_whole():
+    pieces, _ = await run("교환", answer="교환은 고객센터에서 접수합니다.")
+    assert "".join(pieces) == "교환은 고객센터에서 접수합니다."
