@@ -38,6 +38,15 @@ class Settings(BaseSettings):
     # Limits
     upload_max_mb: int = Field(20, alias="UPLOAD_MAX_MB")
 
+    # Jobs
+    job_heartbeat_seconds: float = Field(15.0, alias="JOB_HEARTBEAT_SECONDS")
+    job_step_seconds: float = Field(60.0, alias="JOB_STEP_SECONDS")
+
+    @property
+    def job_stale_seconds(self) -> float:
+        """How long a job's heartbeat may be silent before the sweeper takes its worker for dead."""
+        return 4 * self.job_heartbeat_seconds
+
     @property
     def llm_configured(self) -> bool:
         """Whether an OpenAI-compatible chat model is reachable by configuration."""
