@@ -76,6 +76,13 @@ export const knowledgeApi = {
   job: (id: string, jobId: string) => api<Job>(`${ws(id)}/jobs/${jobId}`),
 };
 
+export const jobsApi = {
+  list: (id: string, query: { kind?: string; status?: string; limit?: number } = {}) =>
+    api<Page<Job>>(`${ws(id)}/jobs`, { query: { ...query } }),
+  cancel: (id: string, jobId: string) => api<Job>(`${ws(id)}/jobs/${jobId}/cancel`, { method: "POST" }),
+  retry: (id: string, jobId: string) => api<Job>(`${ws(id)}/jobs/${jobId}/retry`, { method: "POST" }),
+};
+
 export const chatApi = {
   sessions: (id: string, q?: string) => api<ItemList<ChatSession>>(`${ws(id)}/chat/sessions`, { query: { q } }),
   createSession: (id: string, title?: string) =>

@@ -87,7 +87,7 @@ export interface Category {
   count: number;
 }
 
-export type JobStatus = "queued" | "running" | "succeeded" | "failed";
+export type JobStatus = "queued" | "running" | "succeeded" | "failed" | "cancelled";
 /** What an import job's progress counts: entries being indexed, then answer pieces being embedded. */
 export type JobStage = "indexing" | "embedding_answers";
 
@@ -100,6 +100,7 @@ export interface Job {
   created_at: string;
   started_at: string | null;
   finished_at: string | null;
+  cancel_requested?: boolean;
 }
 
 export interface ChatSession {
