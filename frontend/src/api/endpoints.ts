@@ -2,6 +2,7 @@
 import { api, authFetch, buildUrl } from "./client";
 import { streamSSE, type SSEMessage } from "../lib/sse";
 import type {
+  AdminJob,
   AdminUser,
   AdminWorkspace,
   Category,
@@ -122,4 +123,5 @@ export const adminApi = {
   users: () => api<ItemList<AdminUser>>("/admin/users"),
   workspaces: () => api<ItemList<AdminWorkspace>>("/admin/workspaces"),
   usage: () => api<ItemList<UsageRow>>("/admin/usage"),
+  jobs: () => api<Page<AdminJob>>("/admin/jobs", { query: { limit: 100 } }),
 };

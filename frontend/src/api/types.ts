@@ -103,6 +103,10 @@ export interface Job {
   cancel_requested?: boolean;
 }
 
+export interface AdminJob extends Job {
+  workspace_name: string | null;
+}
+
 export interface ChatSession {
   id: string;
   title: string;
