@@ -131,6 +131,24 @@ async def _heartbeat(job_id: uuid.UUID, runner: str, task: asyncio.Task, why: li
             return
 
 
+class StepTimeout(Exception):
+    """The step ran past its kind's limit."""
+
+
+async def _work(kind: JobKind, job: Job, runner: str, why: list[str]):
+    """The step itself, under the kind's limit and a heartbeat that lives exactly as long."""
+    beat = asyncio.create_task(_heartbeat(job.id, runner, asyncio.current_task(), why))
+    try:
+        async with asyncio.timeout(kind.timeout_s) as limit:
+            return await kind.step(Step(job, runner, get_settings().job_step_seconds))
+    except TimeoutError as exc:
+        if limit.expired():
+            raise StepTimeout() from exc
+        raise
+    finally:
+        beat.cancel()
+
+
 async def run(kind: JobKind, ctx: dict, job_id: str, step: int) -> None:
     """Run one step of a job: claim, work under a heartbeat and the kind's limit, then settle or go on."""
     jid, me = uuid.UUID(job_id), ctx.get("job_id") or delivery_id(uuid.UUID(job_id), step, "direct")
@@ -140,15 +158,10 @@ async def run(kind: JobKind, ctx: dict, job_id: str, step: int) -> None:
         return
     if job.cancel_requested:
         return await finish(jid, me, "cancelled", error="Cancelled.")
-    task, why = asyncio.current_task(), []
-    beat = asyncio.create_task(_heartbeat(jid, me, task, why))
-    limit = None
+    why: list[str] = []  # set when our heartbeat stopped the step
     try:
-        async with asyncio.timeout(kind.timeout_s) as limit:
-            outcome = await kind.step(Step(job, me, get_settings().job_step_seconds))
-    except TimeoutError as exc:
-        if limit is None or not limit.expired():
-            return await _failed(kind, job, me, exc)
+        outcome = await _work(kind, job, me, why)
+    except StepTimeout:
         await finish(jid, me, "failed", error=f"Timed out: step {step + 1} ran past its {kind.timeout_s:g} s limit.")
     except Cancelled:
         await finish(jid, me, "cancelled", error="Cancelled.")
@@ -156,7 +169,7 @@ async def run(kind: JobKind, ctx: dict, job_id: str, step: int) -> None:
         log.warning("job %s step %s: another delivery took over", job_id, step)
     except asyncio.CancelledError:
         if why:  # our heartbeat stopped the step: settle it here, arq has nothing to retry
-            task.uncancel()
+            asyncio.current_task().uncancel()
             if why[0] == "cancel":
                 await finish(jid, me, "cancelled", error="Cancelled.")
             return
@@ -175,8 +188,6 @@ async def run(kind: JobKind, ctx: dict, job_id: str, step: int) -> None:
             await _advance(kind, job, me)
         else:
             await finish(jid, me, "succeeded", result=outcome, error=None)
-    finally:
-        beat.cancel()
 
 
 async def _failed(kind: JobKind, job: Job, runner: str, exc: Exception) -> None:

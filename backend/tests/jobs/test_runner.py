@@ -63,6 +63,12 @@ async def endless(step):
         await step.progress(i, 0)
 
 
+@register("test_silent")
+async def silent(step):
+    await asyncio.sleep(30)  # busy in one long call: no progress report to notice a cancel at
+    return {}
+
+
 def url(ws_id, tail: str = "") -> str:
     return f"/api/v1/workspaces/{ws_id}{tail}"
 
@@ -141,6 +147,25 @@ async def test_cancel_stops_a_running_job(client):
 
     r = await client.post(url(ws, f"/jobs/{job_id}/cancel"), headers=owner.headers)
     assert r.status_code == 409 and r.json()["error"] == "job_finished"
+
+
+async def test_the_heartbeat_stops_a_step_that_reports_no_progress(client, monkeypatch):
+    from app.core.config import get_settings
+
+    monkeypatch.setattr(get_settings(), "job_heartbeat_seconds", 0.1)
+    _, ws = await new_workspace(client)
+    job_id = await create(ws, "test_silent")
+    worker = asyncio.create_task(run_worker())
+    for _ in range(200):
+        if (await row(job_id)).status == "running":
+            break
+        await asyncio.sleep(0.05)
+    async with sessionmaker()() as s:  # a cancel whose arq abort never arrived (another Redis, a lost message)
+        await s.execute(update(Job).where(Job.id == job_id).values(cancel_requested=True))
+        await s.commit()
+    await asyncio.wait_for(worker, 10)
+    job = await row(job_id)
+    assert (job.status, job.error, job.runner) == ("cancelled", "Cancelled.", None)
 
 
 async def test_cancel_of_a_queued_job_is_immediate(client):
