@@ -79,7 +79,7 @@ async def import_knowledge(step: Step):
         upload = await session.get(JobUpload, job.id)
         if upload is None:
             raise KnowledgeFormatError("The uploaded file is gone.")
-        if state.get("stage") != STAGE_EMBEDDING:
+        if not state.get("indexed_all"):
             if await _index_entries(step, session, upload) is MORE or step.out_of_time():
                 return MORE
         total = state.get("vectors", 0)
@@ -116,8 +116,7 @@ async def _index_entries(step: Step, session: AsyncSession, upload: JobUpload):
     if state["indexed"]:
         await _analyze(session)
     pending = await ingest.pending_vectors(session, ws_id)
-    if pending:
-        await step.save(stage=STAGE_EMBEDDING, vectors=pending)
+    await step.save(indexed_all=True, **({"stage": STAGE_EMBEDDING, "vectors": pending} if pending else {}))
     return None
 
 
