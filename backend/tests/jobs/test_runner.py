@@ -69,6 +69,14 @@ async def silent(step):
     return {}
 
 
+@register("test_chatty")
+async def chatty(step):
+    for i in range(100):
+        await asyncio.sleep(0.05)
+        await step.progress(i + 1, 100)
+    return {"done": True}
+
+
 def url(ws_id, tail: str = "") -> str:
     return f"/api/v1/workspaces/{ws_id}{tail}"
 
@@ -239,3 +247,20 @@ async def test_job_list_filters_newest_first_and_admins_see_every_workspace(clie
     assert [(j["id"], j["workspace_name"]) for j in body["items"]] == [(str(second), "테스트 워크스페이스"),
                                                                       (str(first), "테스트 워크스페이스")]
     await client.post(url(ws, f"/jobs/{second}/cancel"), headers=owner.headers)
+
+
+async def test_a_worker_taken_for_dead_stops_and_writes_nothing(client):
+    _, ws = await new_workspace(client)
+    job_id = await create(ws, "test_chatty")
+    worker = asyncio.create_task(run_worker())
+    for _ in range(200):
+        if (await row(job_id)).progress_done >= 2:
+            break
+        await asyncio.sleep(0.05)
+    async with sessionmaker()() as s:  # the sweeper gave the job to another delivery meanwhile
+        await s.execute(update(Job).where(Job.id == job_id).values(runner="someone-else", progress_done=0))
+        await s.commit()
+    await asyncio.wait_for(worker, 10)
+    job = await row(job_id)
+    assert (job.status, job.runner, job.progress_done, job.finished_at) == ("running", "someone-else", 0, None)
+    await runner.finish(job_id, "someone-else", "failed", error="test over")  # no orphan for later sweeps

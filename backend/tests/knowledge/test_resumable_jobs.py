@@ -65,3 +65,21 @@ async def test_a_reembed_resumes_where_it_stopped(client, monkeypatch):
     assert job["result"] == {"entries": n} and job["error"] is None
     assert job["progress"] == {"processed": n, "total": n, "stage": None}
     assert failures and len(indexed) == n and set(indexed.values()) == {1}  # every entry once, none again
+
+
+async def test_an_import_delivered_twice_imports_once(client):
+    from app.jobs import runner
+
+    owner = await make_actor(client)
+    ws = (await make_workspace(client, owner))["id"]
+    n = len(demo_entries())
+    r = await client.post(url(ws, "/knowledge/import"), files={"file": ("demo_faq.json", DEMO_FAQ.read_bytes())},
+                          headers=owner.headers)
+    job_id = uuid.UUID(r.json()["id"])
+    await runner.enqueue("import_knowledge", job_id, 0, "twice")
+    await run_worker()  # both deliveries start together; one claims the job, the other does nothing
+    job = (await client.get(url(ws, f"/jobs/{job_id}"), headers=owner.headers)).json()
+    assert job["status"] == "succeeded", job
+    assert job["result"] == {"entries": n, "created": n, "indexed": n}
+    async with sessionmaker()() as s:
+        assert (await s.get(Job, job_id)).attempts == 1

@@ -6,7 +6,6 @@ export const kbKeys = {
   all: (ws: string) => ["knowledge", ws] as const,
   list: (ws: string, q: KnowledgeQuery) => ["knowledge", ws, "list", q] as const,
   categories: (ws: string) => ["knowledge", ws, "categories"] as const,
-  job: (ws: string, id: string) => ["knowledge", ws, "job", id] as const,
   jobs: (ws: string) => ["jobs", ws] as const,
 };
 
@@ -51,17 +50,4 @@ export function useJobActions(ws: string) {
     cancel: useMutation({ mutationFn: (id: string) => jobsApi.cancel(ws, id), onSuccess: refresh }),
     retry: useMutation({ mutationFn: (id: string) => jobsApi.retry(ws, id), onSuccess: refresh }),
   };
-}
-
-/** Poll a job every second until it succeeds or fails. */
-export function useJob(ws: string, jobId: string | null) {
-  return useQuery({
-    queryKey: kbKeys.job(ws, jobId ?? "none"),
-    queryFn: () => knowledgeApi.job(ws, jobId!),
-    enabled: Boolean(jobId),
-    refetchInterval: (query) => {
-      const status = query.state.data?.status;
-      return status === "succeeded" || status === "failed" ? false : 1000;
-    },
-  });
 }
