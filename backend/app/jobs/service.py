@@ -1,12 +1,14 @@
 """Job records: Postgres holds the status of record; arq only carries the job id and step (see runner.py)."""
 
 import uuid
+from datetime import timedelta
 
 from arq.constants import abort_jobs_ss
 from arq.utils import timestamp_ms
-from sqlalchemy import case, func, select, update
+from sqlalchemy import case, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.config import get_settings
 from app.core.errors import AppError, Conflict, NotFound
 from app.core.queue import get_queue
 from app.jobs import runner
@@ -64,11 +66,14 @@ async def get_job(*, session: AsyncSession, ws_id: uuid.UUID, job_id: uuid.UUID)
 
 async def cancel(*, session: AsyncSession, ws_id: uuid.UUID, job_id: uuid.UUID) -> Job:
     """Cancel an unfinished job: at once when no worker holds it, else through arq's abort and the heartbeat."""
-    # One statement, so a worker claiming the job meanwhile either sees the request or is aborted.
-    idle = Job.runner.is_(None)
+    # One statement, so a worker claiming the job meanwhile either sees the request or is aborted. A job whose
+    # worker went silent is settled here too, rather than at the next sweep.
+    stale = timedelta(seconds=get_settings().job_stale_seconds)
+    idle = or_(Job.runner.is_(None), Job.heartbeat_at < func.now() - stale)
     job = await session.scalar(
         update(Job).where(Job.id == job_id, Job.workspace_id == ws_id, Job.status.in_(runner.ACTIVE))
         .values(cancel_requested=True, status=case((idle, "cancelled"), else_=Job.status),
+                runner=case((idle, None), else_=Job.runner),
                 finished_at=case((idle, func.now()), else_=Job.finished_at),
                 error=case((idle, "Cancelled."), else_=Job.error))
         .returning(Job).execution_options(synchronize_session=False))

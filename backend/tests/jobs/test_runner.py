@@ -227,6 +227,17 @@ async def test_sweeper_resumes_an_orphan_and_fails_one_out_of_tries(client):
     assert runs(resumable) == [0, 1, 2] and runs(spent) == []
 
 
+async def test_cancel_of_a_job_whose_worker_died_is_immediate(client):
+    owner, ws = await new_workspace(client)
+    job_id = await create(ws, "test_steps")
+    await orphan(job_id, attempts=1)
+    r = await client.post(url(ws, f"/jobs/{job_id}/cancel"), headers=owner.headers)
+    assert r.status_code == 200 and r.json()["status"] == "cancelled", r.text
+    assert (await row(job_id)).runner is None
+    await run_worker()
+    assert runs(job_id) == []
+
+
 async def test_job_list_filters_newest_first_and_admins_see_every_workspace(client):
     owner, ws = await new_workspace(client)
     first, second = await create(ws, "test_steps"), await create(ws, "test_switch")
