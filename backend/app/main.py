@@ -19,6 +19,7 @@ from app.core.config import get_settings
 from app.core.db import dispose_engine, get_engine, pool_status
 from app.core.errors import envelope, install_error_handlers
 from app.core.queue import close_queue, get_queue
+from app.jobs.router import admin_router as admin_jobs_router
 from app.llm.router import router as models_router
 from app.workspaces.router import router as workspaces_router
 from app.workspaces.router import scoped as workspace_scoped
@@ -29,9 +30,10 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 
 def _scoped_routers() -> list[APIRouter]:
     from app.chat.router import router as chat_router
+    from app.jobs.router import router as jobs_router
     from app.knowledge.router import router as knowledge_router
 
-    return [workspace_scoped, knowledge_router, chat_router]
+    return [workspace_scoped, knowledge_router, jobs_router, chat_router]
 
 
 @asynccontextmanager
@@ -72,6 +74,7 @@ def create_app() -> FastAPI:
     api.include_router(workspaces_router)
     api.include_router(admin_router)
     api.include_router(models_router)
+    api.include_router(admin_jobs_router)
     for r in _scoped_routers():
         api.include_router(r, prefix="/workspaces/{workspace_id}")
     app.include_router(api)

@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     func,
     text,
 )
@@ -253,9 +254,15 @@ class Job(Base):
     created_at: Mapped[datetime] = _created()
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The lease (see app.jobs.runner): the arq delivery running the current step, and its last heartbeat.
+    step: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
+    runner: Mapped[str | None] = mapped_column(String(120))
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    cancel_requested: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False, server_default=false())
     __table_args__ = (
         Index("ix_jobs_ws_created", "workspace_id", "created_at"),
-        CheckConstraint("status in ('queued','running','succeeded','failed')", name="ck_job_status"),
+        Index("ix_jobs_unfinished", "heartbeat_at", postgresql_where=text("status in ('queued','running')")),
+        CheckConstraint("status in ('queued','running','succeeded','failed','cancelled')", name="ck_job_status"),
     )
 
 

@@ -1,6 +1,6 @@
 """Time the two-phase import job on a FAQ file: when it is searchable (phase 1) and when it is complete.
 
-Runs the arq job function itself (no queue) on a scratch workspace, then deletes the workspace. Once phase 1 is
+Runs the job's steps in a burst arq worker inside this process on a scratch workspace, then deletes the workspace. Once phase 1 is
 done, a second process (as the API is, beside the worker) searches the workspace while phase 2 runs:
     .venv/bin/python infra/scripts/stack.py exec .venv/bin/python backend/scripts/time_import.py <file> [--warm] [--phase1]
 """
@@ -17,8 +17,9 @@ from sqlalchemy import select
 
 from app.chat.service import warm_up
 from app.core.db import dispose_engine, sessionmaker
+from app.jobs import service as jobs
 from app.knowledge import ingest
-from app.knowledge.jobs import STAGE_EMBEDDING, import_knowledge
+from app.knowledge.jobs import STAGE_EMBEDDING
 from app.models import Job, JobUpload, Workspace
 from app.retrieval import service as retrieval
 from app.users.service import ensure_user
@@ -43,16 +44,28 @@ async def probe(ws_id: uuid.UUID) -> None:
     await dispose_engine()
 
 
+async def burst_worker() -> None:
+    """A worker in this process that runs the queue (the job's steps) until it is empty."""
+    from arq.worker import Worker
+
+    from app.core.queue import redis_settings
+    from app.worker import functions
+
+    worker = Worker(functions=functions(), redis_settings=redis_settings(), burst=True, poll_delay=0.05,
+                    handle_signals=False, allow_abort_jobs=True, max_tries=100)
+    try:
+        await worker.async_run()
+    finally:
+        await worker.close()
+
+
 async def main(path: Path, warm: bool = False, phase1_only: bool = False) -> None:
     async with sessionmaker()() as s:
         owner = await ensure_user(session=s, email=f"time-import-{uuid.uuid4().hex[:8]}@sangdam.dev",
                                   password=uuid.uuid4().hex)
         ws = await workspaces.create(session=s, owner=owner, name=f"time import {uuid.uuid4().hex[:6]}")
-        job = Job(workspace_id=ws.id, kind="import_knowledge", status="queued", payload={}, created_by=owner.id)
-        s.add(job)
-        await s.flush()
-        s.add(JobUpload(job_id=job.id, filename=path.name, data=path.read_bytes()))
-        await s.commit()
+        job = await jobs.create_and_enqueue(session=s, ws_id=ws.id, kind="import_knowledge", user_id=owner.id,
+                                            extra=[JobUpload(filename=path.name, data=path.read_bytes())])
         ws_id, job_id = ws.id, job.id
 
     if warm:  # as the worker does at startup (app/worker.py), so the job does not pay for loading the models
@@ -60,7 +73,7 @@ async def main(path: Path, warm: bool = False, phase1_only: bool = False) -> Non
         await warm_up()
         print(f"models loaded before the job: {time.perf_counter() - t:.1f} s", flush=True)
     t0 = time.perf_counter()
-    run = asyncio.create_task(import_knowledge({"job_try": 1}, str(job_id)))
+    run = asyncio.create_task(burst_worker())
     searchable, searcher = None, None
     while not run.done():
         await asyncio.sleep(0.5)  # phase 1 holds the loop while Kiwi runs: the reading is late by up to a batch
@@ -88,6 +101,9 @@ async def main(path: Path, warm: bool = False, phase1_only: bool = False) -> Non
         print(f"complete: {total:.1f} s; phase 2: {total - (searchable or total):.1f} s; "
               f"still pending: {await ingest.pending_vectors(s, ws_id)}")
         await workspaces.delete(session=s, ws=await s.get(Workspace, ws_id))
+    from app.core.queue import close_queue
+
+    await close_queue()
     await dispose_engine()
 
 

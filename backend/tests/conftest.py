@@ -139,10 +139,10 @@ async def run_worker() -> None:
     from arq.worker import Worker
 
     from app.core.queue import redis_settings
-    from app.worker import WorkerSettings
+    from app.worker import functions
 
-    worker = Worker(functions=WorkerSettings.functions, redis_settings=redis_settings(), burst=True,
-                    max_jobs=2, poll_delay=0.05, handle_signals=False)
+    worker = Worker(functions=functions(), redis_settings=redis_settings(), burst=True, allow_abort_jobs=True,
+                    max_jobs=2, poll_delay=0.05, handle_signals=False, max_tries=100)
     try:
         await worker.async_run()
     finally:

@@ -29,9 +29,10 @@ test("import a FAQ file and follow the job's progress bar", async ({ page }) => 
     buffer: Buffer.from(JSON.stringify(faq)),
   });
   await page.getByRole("button", { name: "가져오기 시작" }).click();
-  const progress = page.getByRole("progressbar", { name: "작업 진행률" });
+  // The job shows in the workspace's jobs list, with the jobs started elsewhere.
+  const panel = page.getByRole("region", { name: "작업", exact: true });
+  const progress = panel.getByRole("progressbar", { name: "작업 진행률: 파일 가져오기" });
   await expect(progress).toBeVisible();
-  const panel = page.getByRole("region", { name: "파일 가져오기" });
   await expect(panel.getByText("완료", { exact: true })).toBeVisible({ timeout: 60_000 });
   await expect(progress).toHaveAttribute("aria-valuenow", "100");
   const list = page.getByRole("list", { name: "지식 베이스" });

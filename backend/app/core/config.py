@@ -49,6 +49,15 @@ class Settings(BaseSettings):
     chat_plan_queue: int = Field(64, alias="CHAT_PLAN_QUEUE", ge=0)
     chat_plan_wait_seconds: float = Field(10.0, alias="CHAT_PLAN_WAIT_SECONDS", gt=0)
 
+    # Jobs
+    job_heartbeat_seconds: float = Field(15.0, alias="JOB_HEARTBEAT_SECONDS")
+    job_step_seconds: float = Field(60.0, alias="JOB_STEP_SECONDS")
+
+    @property
+    def job_stale_seconds(self) -> float:
+        """How long a job's heartbeat may be silent before the sweeper takes its worker for dead."""
+        return 4 * self.job_heartbeat_seconds
+
 
 @lru_cache
 def get_settings() -> Settings:

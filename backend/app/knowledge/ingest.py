@@ -2,10 +2,12 @@
 
 import asyncio
 import hashlib
+import time
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime
 
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import delete, func, select, text, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.knowledge.cleaning import CleanEntry, chunk_answer
@@ -151,11 +153,12 @@ async def workspace_embedder(session: AsyncSession, ws_id: uuid.UUID):
 
 async def upsert_entries(*, session: AsyncSession, ws_id: uuid.UUID, entries: Sequence[CleanEntry],
                          progress: Progress | None = None, batch_size: int = 128,
-                         defer_answers: bool = False) -> list[KnowledgeEntry]:
+                         defer_answers: bool = False, deadline: float | None = None) -> list[KnowledgeEntry]:
     """Insert new entries, update changed ones and leave unchanged ones alone (idempotent re-import).
 
     Commits after each batch when `progress` is given, so a long import shows progress and survives a retry.
     `defer_answers` leaves the answer pieces' vectors of a local model to `fill_vectors` (see _insert_pieces).
+    Past `deadline` (time.monotonic) it stops after the current batch: the entries returned are those handled.
     """
     embedder = await workspace_embedder(session, ws_id)
     existing = {row.key_hash: row for row in (await session.execute(
@@ -182,6 +185,8 @@ async def upsert_entries(*, session: AsyncSession, ws_id: uuid.UUID, entries: Se
         if progress:
             await session.commit()
             await progress(min(start + batch_size, len(entries)), len(entries))
+        if deadline is not None and time.monotonic() >= deadline:
+            break
     return out
 
 
@@ -201,13 +206,14 @@ async def pending_vectors(session: AsyncSession, ws_id: uuid.UUID, embedder=None
 
 
 async def fill_vectors(*, session: AsyncSession, ws_id: uuid.UUID, progress: Progress | None = None,
-                       batch_size: int = FILL_BATCH) -> int:
+                       batch_size: int = FILL_BATCH, deadline: float | None = None) -> int:
     """Embed the rows a deferred import left without a vector (USE, then the workspace model); return how many
     were filled.
 
     Commits each batch, so an interrupted run keeps what it did and the next run (a retried job, a re-import)
     picks up the rest. Rows are visited once per model, in (piece number, id) order, so the search gets every
-    answer's opening first and the loop ends even if others change rows meanwhile.
+    answer's opening first and the loop ends even if others change rows meanwhile. Past `deadline`
+    (time.monotonic) it stops after the current batch and leaves the rest pending.
     """
     embedder = await workspace_embedder(session, ws_id)
     total = await pending_vectors(session, ws_id, embedder)
@@ -230,6 +236,8 @@ async def fill_vectors(*, session: AsyncSession, ws_id: uuid.UUID, progress: Pro
             done, after, after_ord = done + len(rows), rows[-1][0], rows[-1][2]
             if progress:
                 await progress(min(done, total), total)
+            if deadline is not None and time.monotonic() >= deadline:
+                return filled
     return filled
 
 
@@ -242,18 +250,22 @@ async def reindex_entry(*, session: AsyncSession, ws_id: uuid.UUID, entry: Knowl
     await _index(session, ws_id, [entry], await workspace_embedder(session, ws_id))
 
 
-async def reembed_workspace(*, session: AsyncSession, ws_id: uuid.UUID, progress: Progress | None = None,
-                            batch_size: int = 128) -> int:
-    """Re-embed every entry with the workspace's current embedding model."""
+async def reembed_next(*, session: AsyncSession, ws_id: uuid.UUID, after: tuple[str, str] | None,
+                      batch_size: int = 128) -> tuple[int, tuple[str, str] | None]:
+    """Re-embed the next batch of entries, in (created_at, id) order after the cursor `after`, with the workspace's
+    current model and commit; return how many and the new cursor (None when there were none left)."""
     embedder = await workspace_embedder(session, ws_id)
-    entries = (await session.execute(select(KnowledgeEntry).where(KnowledgeEntry.workspace_id == ws_id)
-                                     .order_by(KnowledgeEntry.created_at))).scalars().all()
-    for start in range(0, len(entries), batch_size):
-        await _index(session, ws_id, entries[start:start + batch_size], embedder)
-        await session.commit()
-        if progress:
-            await progress(min(start + batch_size, len(entries)), len(entries))
-    return len(entries)
+    stmt = select(KnowledgeEntry).where(KnowledgeEntry.workspace_id == ws_id)
+    if after is not None:
+        stmt = stmt.where(tuple_(KnowledgeEntry.created_at, KnowledgeEntry.id)
+                          > tuple_(datetime.fromisoformat(after[0]), uuid.UUID(after[1])))
+    entries = (await session.execute(stmt.order_by(KnowledgeEntry.created_at, KnowledgeEntry.id)
+                                     .limit(batch_size))).scalars().all()
+    if not entries:
+        return 0, None
+    await _index(session, ws_id, entries, embedder)
+    await session.commit()
+    return len(entries), (entries[-1].created_at.isoformat(), str(entries[-1].id))
 
 
 MAX_ALIASES = 20  # per entry; the oldest are dropped beyond it

@@ -1,22 +1,21 @@
-"""arq jobs for knowledge: import a file, re-embed a workspace. Both take a job id only."""
+"""Knowledge jobs: import a file, re-embed a workspace. Each is a chain of resumable steps (see app.jobs.runner)
+that keep their place in the job's payload, so a slow machine only makes more steps."""
 
-import logging
 import uuid
-from functools import partial
+from collections.abc import Sequence
 
-from arq import Retry
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.db import sessionmaker
 from app.jobs import service as jobs
+from app.jobs.registry import MORE, register
+from app.jobs.runner import Step
 from app.knowledge import ingest
-from app.knowledge.cleaning import clean_all
+from app.knowledge.cleaning import CleanEntry, clean_all
 from app.knowledge.parsing import KnowledgeFormatError, load_knowledge
 from app.models import Job, JobUpload, KnowledgeEntry
 
-log = logging.getLogger(__name__)
-MAX_TRIES = 3
 STAGE_INDEXING, STAGE_EMBEDDING = "indexing", "embedding_answers"  # progress.stage of an import job
 
 
@@ -33,6 +32,22 @@ async def enqueue_reembed(*, session: AsyncSession, ws_id: uuid.UUID, user_id: u
     return await jobs.create_and_enqueue(session=session, ws_id=ws_id, kind="reembed_knowledge", user_id=user_id)
 
 
+async def count_changed(session: AsyncSession, ws_id: uuid.UUID, entries: Sequence[CleanEntry]) -> int:
+    """How many of `entries` are new or changed (the import job's result reports that, not the ORM rows)."""
+    stored = dict((await session.execute(select(KnowledgeEntry.key_hash, KnowledgeEntry.content_hash)
+                                          .where(KnowledgeEntry.workspace_id == ws_id))).all())
+    return len({ingest.key_hash(e.source_key) for e in entries
+                if stored.get(ingest.key_hash(e.source_key)) != ingest.content_hash(e)})
+
+
+async def _analyze(session: AsyncSession) -> None:
+    # Fresh statistics after a bulk load, so the first searches get good plans (measured: retrieval p50
+    # 62 ms right after importing the SmartStore FAQ, 39 ms once the tables were analysed).
+    for table in ("knowledge_entries", "knowledge_chunks", "knowledge_lexicon"):
+        await session.execute(text(f"ANALYZE {table}"))
+    await session.commit()
+
+
 async def import_file(*, session: AsyncSession, ws_id: uuid.UUID, filename: str, data: bytes,
                       progress: ingest.Progress | None = None, defer_answers: bool = False) -> dict:
     """Parse, clean and upsert a knowledge file into a workspace; return counts.
@@ -41,79 +56,82 @@ async def import_file(*, session: AsyncSession, ws_id: uuid.UUID, filename: str,
     vectors, every piece's keywords) and the answer pieces' vectors of a local model (and of USE) are left for
     `ingest.fill_vectors` (the import job's second phase).
     """
-    raw = load_knowledge(data, filename)
-    entries = clean_all(raw)
+    entries = clean_all(load_knowledge(data, filename))
     before = await ingest.count_entries(session, ws_id)
-    stored = dict((await session.execute(select(KnowledgeEntry.key_hash, KnowledgeEntry.content_hash)
-                                          .where(KnowledgeEntry.workspace_id == ws_id))).all())
-    # The job result is JSON: report how many entries were (re)indexed, not the ORM rows.
-    indexed = len({ingest.key_hash(e.source_key) for e in entries
-                   if stored.get(ingest.key_hash(e.source_key)) != ingest.content_hash(e)})
+    indexed = await count_changed(session, ws_id, entries)
     await ingest.upsert_entries(session=session, ws_id=ws_id, entries=entries, progress=progress,
                                 defer_answers=defer_answers)
     await session.commit()
     if indexed:
-        # Fresh statistics after a bulk load, so the first searches get good plans (measured: retrieval p50
-        # 62 ms right after importing the SmartStore FAQ, 39 ms once the tables were analysed).
-        for table in ("knowledge_entries", "knowledge_chunks", "knowledge_lexicon"):
-            await session.execute(text(f"ANALYZE {table}"))
-        await session.commit()
+        await _analyze(session)
     if not defer_answers:
         await ingest.fill_vectors(session=session, ws_id=ws_id)  # what an interrupted import job left behind
     after = await ingest.count_entries(session, ws_id)
     return {"entries": len(entries), "created": after - before, "indexed": indexed}
 
 
-async def _run(ctx: dict, job_id: str, body) -> None:
-    jid = uuid.UUID(job_id)
-    await jobs.start(jid)
-    try:
-        async with sessionmaker()() as session:
-            job = await session.get(Job, jid)
-            if job is None or job.status == "succeeded":
-                return  # deleted, or a duplicate delivery of a finished job
-            result = await body(session, job, partial(jobs.progress, jid))
-        await jobs.succeed(jid, result)
-    except KnowledgeFormatError as exc:
-        await jobs.fail(jid, str(exc))
-    except Exception as exc:
-        log.exception("job %s failed", job_id)
-        if ctx.get("job_try", 1) < MAX_TRIES:
-            await jobs.set_status(jid, status="queued", error=f"retrying: {type(exc).__name__}: {exc}")
-            raise Retry(defer=ctx.get("job_try", 1) * 2) from exc
-        await jobs.fail(jid, f"{type(exc).__name__}: {exc}")
-
-
-async def import_knowledge(ctx: dict, job_id: str) -> None:
-    """arq job: import the uploaded file of `job_id`, searchable after the first of two phases."""
-
-    async def body(session: AsyncSession, job: Job, progress) -> dict:
+@register("import_knowledge", fatal=(KnowledgeFormatError,))
+async def import_knowledge(step: Step):
+    """One step of an import: entries for the step's time budget (phase 1: indexed and searchable), then answer
+    vectors (phase 2). The upload stays until both are done; the place reached is kept in the payload."""
+    job, state = step.job, step.state
+    async with sessionmaker()() as session:
         upload = await session.get(JobUpload, job.id)
         if upload is None:
             raise KnowledgeFormatError("The uploaded file is gone.")
-        # Phase 1 commits every entry with its titles' vectors and every piece's keywords (searchable); phase 2
-        # adds the answer pieces' vectors (USE, then the local workspace model). The upload stays until both are
-        # done: a retry re-runs phase 1 as a no-op (unchanged content hashes) and phase 2 fills what is missing.
-        result = await import_file(session=session, ws_id=job.workspace_id, filename=upload.filename,
-                                   data=upload.data, progress=partial(progress, stage=STAGE_INDEXING),
-                                   defer_answers=True)
-        await ingest.fill_vectors(session=session, ws_id=job.workspace_id,
-                                  progress=partial(progress, stage=STAGE_EMBEDDING))
+        if not state.get("indexed_all"):
+            if await _index_entries(step, session, upload) is MORE or step.out_of_time():
+                return MORE
+        total = state.get("vectors", 0)
+        if total:
+            async def report(done: int, pending: int) -> None:
+                await step.progress(max(0, total - pending + done), total, stage=STAGE_EMBEDDING)
+
+            await ingest.fill_vectors(session=session, ws_id=job.workspace_id, progress=report,
+                                      deadline=step.deadline)
+            if await ingest.pending_vectors(session, job.workspace_id):
+                return MORE
+        created = await ingest.count_entries(session, job.workspace_id) - state["before"]
         await session.delete(upload)
         await session.commit()
-        return result
-
-    await _run(ctx, job_id, body)
+    return {"entries": state["entries"], "created": created, "indexed": state["indexed"]}
 
 
-async def reembed_knowledge(ctx: dict, job_id: str) -> None:
-    """arq job: re-embed every entry of the job's workspace."""
+async def _index_entries(step: Step, session: AsyncSession, upload: JobUpload):
+    """Phase 1 from the entry the last step reached; MORE when the budget ran out first."""
+    ws_id, state = step.job.workspace_id, step.state
+    entries = clean_all(load_knowledge(upload.data, upload.filename))
+    if "before" not in state:  # counted once, before the first entry is written
+        await step.save(before=await ingest.count_entries(session, ws_id), entries=len(entries), offset=0,
+                        indexed=await count_changed(session, ws_id, entries))
+    offset = state["offset"]
 
-    async def body(session: AsyncSession, job: Job, progress) -> dict:
-        return {"entries": await ingest.reembed_workspace(session=session, ws_id=job.workspace_id,
-                                                          progress=progress)}
+    async def report(done: int, _: int) -> None:
+        await step.progress(offset + done, len(entries), stage=STAGE_INDEXING, offset=offset + done)
 
-    await _run(ctx, job_id, body)
+    handled = await ingest.upsert_entries(session=session, ws_id=ws_id, entries=entries[offset:],
+                                          progress=report, defer_answers=True, deadline=step.deadline)
+    if offset + len(handled) < len(entries):
+        return MORE
+    if state["indexed"]:
+        await _analyze(session)
+    pending = await ingest.pending_vectors(session, ws_id)
+    await step.save(indexed_all=True, **({"stage": STAGE_EMBEDDING, "vectors": pending} if pending else {}))
+    return None
 
 
-JOBS = [import_knowledge, reembed_knowledge]
+@register("reembed_knowledge")
+async def reembed_knowledge(step: Step):
+    """One step of a re-embedding: batches of entries, in creation order from where the last step stopped."""
+    ws_id, state = step.job.workspace_id, step.state
+    async with sessionmaker()() as session:
+        if "total" not in state:
+            await step.save(total=await ingest.count_entries(session, ws_id), reembedded=0, cursor=None)
+        while True:
+            n, cursor = await ingest.reembed_next(session=session, ws_id=ws_id, after=state["cursor"])
+            if not n:
+                return {"entries": state["reembedded"]}
+            done = state["reembedded"] + n
+            await step.progress(done, max(done, state["total"]), reembedded=done, cursor=cursor)
+            if step.out_of_time():
+                return MORE

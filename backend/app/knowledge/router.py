@@ -6,14 +6,12 @@ from app.core.config import get_settings
 from app.core.db import SessionDep
 from app.core.deps import CurrentWorkspace, EditorWorkspace
 from app.core.errors import AppError
-from app.jobs.router import router as jobs_router
 from app.jobs.schemas import JobRead
 from app.knowledge import jobs, service
 from app.knowledge.parsing import SUPPORTED_SUFFIXES
 from app.knowledge.schemas import CategoryList, EntryCreate, EntryList, EntryRead, EntryUpdate
 
 router = APIRouter(tags=["knowledge"])
-router.include_router(jobs_router)
 
 
 @router.get("/knowledge", response_model=EntryList)

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import delete, func, select, update
 
 from app.core.db import sessionmaker
-from app.jobs import service as jobs_service
+from app.jobs.runner import Step
 from app.knowledge import ingest
 from app.knowledge.jobs import import_file
 from app.llm.registry import get_embedding_model
@@ -234,17 +234,17 @@ async def test_import_job_shows_both_phases_through_the_api(client, monkeypatch)
 
     seen: list[dict] = []
     searchable_while_embedding: list[int] = []
-    record = jobs_service.progress
+    record = Step.progress
 
-    async def record_and_read(job, done, total, stage=None):
-        await record(job, done, total, stage)
+    async def record_and_read(step, done, total, stage=None, **state):
+        await record(step, done, total, stage, **state)
         body = (await client.get(url(ws, f"/jobs/{job_id}"), headers=owner.headers)).json()
         seen.append(body["progress"] | {"status": body["status"]})
         if stage == "embedding_answers" and not searchable_while_embedding:
             await assert_searchable(ws)
             searchable_while_embedding.append(await pending(ws))
 
-    monkeypatch.setattr(jobs_service, "progress", record_and_read)
+    monkeypatch.setattr(Step, "progress", record_and_read)
     monkeypatch.setattr(ingest, "fill_vectors", partial(ingest.fill_vectors, batch_size=16))
     await run_worker()
 

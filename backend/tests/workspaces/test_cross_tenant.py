@@ -37,6 +37,8 @@ def scoped_requests(t: dict, ws: str) -> list[tuple[str, str, dict | None]]:
         ("PATCH", f"{p}/knowledge/{t['entry']}", {"answer": "바꿈"}),
         ("DELETE", f"{p}/knowledge/{t['entry']}", None),
         ("GET", f"{p}/jobs/{t['job']}", None),
+        ("POST", f"{p}/jobs/{t['job']}/cancel", None),
+        ("POST", f"{p}/jobs/{t['job']}/retry", None),
         ("GET", f"{p}/chat/sessions/{t['sid']}/messages", None),
         ("PATCH", f"{p}/chat/sessions/{t['sid']}", {"title": "탈취"}),
         ("DELETE", f"{p}/chat/sessions/{t['sid']}", None),
@@ -78,7 +80,7 @@ async def test_member_of_b_gets_404_on_everything_of_a(client, tenants):
     b = f"/api/v1/workspaces/{t['b']}"
     assert (await client.get(f"{b}/knowledge", headers=bob.headers)).json() == {"items": [], "total": 0}
     assert (await client.get(f"{b}/knowledge/categories", headers=bob.headers)).json() == {"items": []}
-    assert (await client.get(f"{b}/jobs", headers=bob.headers)).json() == {"items": []}
+    assert (await client.get(f"{b}/jobs", headers=bob.headers)).json() == {"items": [], "total": 0}
     assert (await client.get(f"{b}/chat/sessions", headers=bob.headers)).json() == {"items": []}
     members = (await client.get(f"{b}/members", headers=bob.headers)).json()["items"]
     assert [m["user_id"] for m in members] == [str(bob.user.id)]

@@ -72,6 +72,13 @@ export const knowledgeApi = {
   job: (id: string, jobId: string) => api<Job>(`${ws(id)}/jobs/${jobId}`),
 };
 
+export const jobsApi = {
+  list: (id: string, query: { kind?: string; status?: string; limit?: number } = {}) =>
+    api<Schemas["JobList"]>(`${ws(id)}/jobs`, { query: { ...query } }),
+  cancel: (id: string, jobId: string) => api<Job>(`${ws(id)}/jobs/${jobId}/cancel`, { method: "POST" }),
+  retry: (id: string, jobId: string) => api<Job>(`${ws(id)}/jobs/${jobId}/retry`, { method: "POST" }),
+};
+
 export const chatApi = {
   sessions: (id: string, q?: string) => api<Schemas["SessionList"]>(`${ws(id)}/chat/sessions`, { query: { q } }),
   createSession: (id: string, title?: string) =>
@@ -117,4 +124,5 @@ export const adminApi = {
   users: () => api<Schemas["AdminUserList"]>("/admin/users"),
   workspaces: () => api<Schemas["AdminWorkspaceList"]>("/admin/workspaces"),
   usage: () => api<Schemas["UsageList"]>("/admin/usage"),
+  jobs: () => api<Schemas["AdminJobList"]>("/admin/jobs", { query: { limit: 100 } }),
 };

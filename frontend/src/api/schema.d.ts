@@ -4,6 +4,26 @@
  */
 
 export interface paths {
+    "/api/v1/admin/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List All Jobs
+         * @description Every workspace's jobs, newest first (platform admins).
+         */
+        get: operations["list_all_jobs_api_v1_admin_jobs_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/usage": {
         parameters: {
             query?: never;
@@ -319,7 +339,7 @@ export interface paths {
         };
         /**
          * List Jobs
-         * @description Recent jobs of the workspace.
+         * @description The workspace's jobs, newest first, whoever started them.
          */
         get: operations["list_jobs_api_v1_workspaces__workspace_id__jobs_get"];
         put?: never;
@@ -344,6 +364,46 @@ export interface paths {
         get: operations["get_job_api_v1_workspaces__workspace_id__jobs__job_id__get"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspace_id}/jobs/{job_id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel Job
+         * @description Cancel a queued or running job (owners and editors).
+         */
+        post: operations["cancel_job_api_v1_workspaces__workspace_id__jobs__job_id__cancel_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspace_id}/jobs/{job_id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Retry Job
+         * @description Run a failed or cancelled job again from where it stopped (owners and editors).
+         */
+        post: operations["retry_job_api_v1_workspaces__workspace_id__jobs__job_id__retry_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -538,6 +598,54 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** AdminJobList */
+        AdminJobList: {
+            /** Items */
+            items: components["schemas"]["AdminJobRead"][];
+            /** Total */
+            total: number;
+        };
+        /** AdminJobRead */
+        AdminJobRead: {
+            /** Attempts */
+            attempts: number;
+            /** Cancel Requested */
+            cancel_requested: boolean;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Error */
+            error: string | null;
+            /** Finished At */
+            finished_at: string | null;
+            /** Heartbeat At */
+            heartbeat_at: string | null;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Kind */
+            kind: string;
+            progress: components["schemas"]["JobProgress"];
+            /** Result */
+            result: {
+                [key: string]: unknown;
+            };
+            /** Started At */
+            started_at: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+            /** Workspace Id */
+            workspace_id: string | null;
+            /** Workspace Name */
+            workspace_name: string | null;
+        };
         /** AdminUserList */
         AdminUserList: {
             /** Items */
@@ -689,6 +797,13 @@ export interface components {
             /** Detail */
             detail?: components["schemas"]["ValidationError"][];
         };
+        /** JobList */
+        JobList: {
+            /** Items */
+            items: components["schemas"]["JobRead"][];
+            /** Total */
+            total: number;
+        };
         /** JobProgress */
         JobProgress: {
             /** Processed */
@@ -700,6 +815,10 @@ export interface components {
         };
         /** JobRead */
         JobRead: {
+            /** Attempts */
+            attempts: number;
+            /** Cancel Requested */
+            cancel_requested: boolean;
             /**
              * Created At
              * Format: date-time
@@ -709,6 +828,8 @@ export interface components {
             error: string | null;
             /** Finished At */
             finished_at: string | null;
+            /** Heartbeat At */
+            heartbeat_at: string | null;
             /**
              * Id
              * Format: uuid
@@ -723,8 +844,13 @@ export interface components {
             };
             /** Started At */
             started_at: string | null;
-            /** Status */
-            status: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+            /** Workspace Id */
+            workspace_id: string | null;
         };
         /** LoginRequest */
         LoginRequest: {
@@ -1160,6 +1286,41 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    list_all_jobs_api_v1_admin_jobs_get: {
+        parameters: {
+            query?: {
+                kind?: string | null;
+                status?: ("queued" | "running" | "succeeded" | "failed" | "cancelled") | null;
+                workspace_id?: string | null;
+                offset?: number;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminJobList"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     usage_api_v1_admin_usage_get: {
         parameters: {
             query?: {
@@ -1758,6 +1919,9 @@ export interface operations {
     list_jobs_api_v1_workspaces__workspace_id__jobs_get: {
         parameters: {
             query?: {
+                kind?: string | null;
+                status?: ("queued" | "running" | "succeeded" | "failed" | "cancelled") | null;
+                offset?: number;
                 limit?: number;
             };
             header?: never;
@@ -1774,9 +1938,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: components["schemas"]["JobRead"][];
-                    };
+                    "application/json": components["schemas"]["JobList"];
                 };
             };
             /** @description Validation Error */
@@ -1804,6 +1966,70 @@ export interface operations {
         responses: {
             /** @description Successful Response */
             200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    cancel_job_api_v1_workspaces__workspace_id__jobs__job_id__cancel_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+                workspace_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    retry_job_api_v1_workspaces__workspace_id__jobs__job_id__retry_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+                workspace_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };

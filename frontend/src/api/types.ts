@@ -31,6 +31,9 @@ export type KnowledgeUpdate = Schemas["EntryUpdate"];
 export type Category = Schemas["CategoryCount"];
 
 export type Job = Schemas["JobRead"];
+export type AdminJob = Schemas["AdminJobRead"];
+/** What an import job's progress counts: entries being indexed, then answer pieces being embedded. */
+export type JobStage = "indexing" | "embedding_answers";
 
 export type ChatSession = Schemas["SessionRead"];
 export type ChatMessage = Schemas["MessageRead"];

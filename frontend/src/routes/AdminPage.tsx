@@ -10,7 +10,8 @@ import { formatDate, formatNumber } from "../lib/format";
 import { useI18n } from "../lib/i18n";
 import { StatusPage } from "./StatusPage";
 
-type Tab = "usage" | "users" | "workspaces";
+type Tab = "usage" | "users" | "workspaces" | "jobs";
+const JOB_TONES = { queued: "accent", running: "accent", succeeded: "ok", failed: "danger", cancelled: "warn" } as const;
 
 export function AdminPage() {
   const { me, loadingMe } = useAuth();
@@ -26,10 +27,13 @@ function AdminContent() {
   const users = useQuery({ queryKey: ["admin", "users"], queryFn: adminApi.users, select: (d) => d.items });
   const workspaces = useQuery({ queryKey: ["admin", "workspaces"], queryFn: adminApi.workspaces, select: (d) => d.items });
   const usage = useQuery({ queryKey: ["admin", "usage"], queryFn: adminApi.usage, select: (d) => d.items });
+  const jobs = useQuery({ queryKey: ["admin", "jobs"], queryFn: adminApi.jobs, select: (d) => d.items,
+    enabled: tab === "jobs", refetchInterval: 5000 });
   const tabs: { id: Tab; label: string }[] = [
     { id: "usage", label: t("admin.usage") },
     { id: "users", label: t("admin.users") },
     { id: "workspaces", label: t("admin.workspaces") },
+    { id: "jobs", label: t("admin.jobs") },
   ];
   const n = (v: number | null | undefined, d = 0) => formatNumber(v, locale, d);
 
@@ -137,6 +141,37 @@ function AdminContent() {
                       <td className="num">{n(w.members)}</td>
                       <td className="num">{n(w.entries)}</td>
                       <td>{formatDate(w.created_at, locale)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+          </QueryTable>
+        )}
+        {tab === "jobs" && (
+          <QueryTable query={jobs}>
+            {(rows) => (
+              <table className="table">
+                <thead>
+                  <tr>
+                    <th scope="col">{t("admin.workspaces")}</th>
+                    <th scope="col">{t("admin.jobs")}</th>
+                    <th scope="col">{t("admin.status")}</th>
+                    <th scope="col" className="num">{t("kb.jobProgress")}</th>
+                    <th scope="col">{t("admin.created")}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {rows.map((j) => (
+                    <tr key={j.id}>
+                      <td>{j.workspace_name}</td>
+                      <td><code>{j.kind}</code></td>
+                      <td>
+                        <Badge tone={JOB_TONES[j.status]}>{t(`kb.job.${j.status}`)}</Badge>
+                        {j.error && <span className="muted small"> {j.error}</span>}
+                      </td>
+                      <td className="num">{n(j.progress?.processed)} / {n(j.progress?.total)}</td>
+                      <td>{formatDate(j.created_at, locale)}</td>
                     </tr>
                   ))}
                 </tbody>

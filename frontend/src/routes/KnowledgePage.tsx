@@ -15,6 +15,7 @@ import { BookIcon, PencilIcon, PlusIcon, SearchIcon, TrashIcon } from "../compon
 import { EntryFormDialog } from "../features/knowledge/EntryFormDialog";
 import { useCategories, useEntries, useEntryMutations } from "../features/knowledge/hooks";
 import { ImportPanel } from "../features/knowledge/ImportPanel";
+import { JobsPanel } from "../features/knowledge/JobsPanel";
 import { canEdit, useCurrentWorkspace } from "../features/workspaces/WorkspaceContext";
 import { useI18n } from "../lib/i18n";
 
@@ -90,6 +91,13 @@ export function KnowledgePage() {
       ) : (
         <p className="notice">{t("kb.readOnly")}</p>
       )}
+
+      <section className="section" aria-labelledby="kb-jobs-title">
+        <h2 id="kb-jobs-title" className="section-title">{t("kb.jobs")}</h2>
+        <Card>
+          <JobsPanel ws={ws.id} editable={editable} />
+        </Card>
+      </section>
 
       <div className="toolbar" role="search">
         <div className="search-box grow">

@@ -1,13 +1,15 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { knowledgeApi, type KnowledgeQuery } from "../../api/endpoints";
-import type { KnowledgeInput } from "../../api/types";
+import { jobsApi, knowledgeApi, type KnowledgeQuery } from "../../api/endpoints";
+import type { Job, KnowledgeInput } from "../../api/types";
 
 export const kbKeys = {
   all: (ws: string) => ["knowledge", ws] as const,
   list: (ws: string, q: KnowledgeQuery) => ["knowledge", ws, "list", q] as const,
   categories: (ws: string) => ["knowledge", ws, "categories"] as const,
-  job: (ws: string, id: string) => ["knowledge", ws, "job", id] as const,
+  jobs: (ws: string) => ["jobs", ws] as const,
 };
+
+export const isActive = (job: Job) => job.status === "queued" || job.status === "running";
 
 export function useEntries(ws: string, q: KnowledgeQuery) {
   return useQuery({ queryKey: kbKeys.list(ws, q), queryFn: () => knowledgeApi.list(ws, q), placeholderData: keepPreviousData });
@@ -30,15 +32,22 @@ export function useEntryMutations(ws: string) {
   };
 }
 
-/** Poll a job every second until it succeeds or fails. */
-export function useJob(ws: string, jobId: string | null) {
+/** Every job of the workspace (whoever started it), polled every second while one is unfinished, else every 5 s
+ * so that jobs started elsewhere (the command line, another editor) show up too. */
+export function useJobs(ws: string) {
   return useQuery({
-    queryKey: kbKeys.job(ws, jobId ?? "none"),
-    queryFn: () => knowledgeApi.job(ws, jobId!),
-    enabled: Boolean(jobId),
-    refetchInterval: (query) => {
-      const status = query.state.data?.status;
-      return status === "succeeded" || status === "failed" ? false : 1000;
-    },
+    queryKey: kbKeys.jobs(ws),
+    queryFn: () => jobsApi.list(ws, { limit: 10 }),
+    select: (d) => d.items,
+    refetchInterval: (query) => (query.state.data?.items.some(isActive) ? 1000 : 5000),
   });
+}
+
+export function useJobActions(ws: string) {
+  const qc = useQueryClient();
+  const refresh = () => qc.invalidateQueries({ queryKey: kbKeys.jobs(ws) });
+  return {
+    cancel: useMutation({ mutationFn: (id: string) => jobsApi.cancel(ws, id), onSuccess: refresh }),
+    retry: useMutation({ mutationFn: (id: string) => jobsApi.retry(ws, id), onSuccess: refresh }),
+  };
 }
