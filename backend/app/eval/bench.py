@@ -116,7 +116,8 @@ async def chat_load(base: str, ws_id: uuid.UUID, email: str, password: str, proc
     async with httpx.AsyncClient(base_url=base, timeout=load.CLIENT_TIMEOUT_S, limits=limits) as client, \
             httpx.AsyncClient(base_url=base) as probe:
         chat = await load.Chat.login(client, ws_id, email, password)
-        await chat.ask_sse(await chat.new_session(), "워밍업 질문입니다")
+        # No warm-up: the first burst meets a server that has answered nothing yet, as after a deploy. (A warmed
+        # server is why the old 50-stream figure never met the pool deadlock a cold one fell into.)
         watch_db = load.PoolWatch(os.environ["DATABASE_URL"])
         offset = 0
         for name, kind, size in LEVELS:

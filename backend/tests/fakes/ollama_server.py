@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 import threading
 import time
 from collections import deque
@@ -26,11 +25,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
+
+from tests.fakes.loopback import LoopbackServer
 
 DEFAULT_REPLY = "안녕하세요. 무엇을 도와드릴까요?"
 
@@ -67,8 +67,7 @@ class FakeOllama:
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
         self._queue: deque[Script] = deque()
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
+        self._loopback = LoopbackServer("fake Ollama server", self.host)
 
     @property
     def base_url(self) -> str:
@@ -102,27 +101,12 @@ class FakeOllama:
 
     def start(self) -> FakeOllama:
         """Serve on a free loopback port in a daemon thread; return once accepting."""
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind((self.host, 0))
-        self.port = sock.getsockname()[1]
-        config = uvicorn.Config(_app(self), log_level="warning", lifespan="off", timeout_graceful_shutdown=1)
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]}, daemon=True)
-        self._thread.start()
-        deadline = time.monotonic() + 10
-        while not self._server.started:
-            if time.monotonic() > deadline or not self._thread.is_alive():
-                raise RuntimeError("fake Ollama server did not start")
-            time.sleep(0.01)
+        self.port = self._loopback.start(_app(self))
         return self
 
     def stop(self) -> None:
         """Shut the server down and wait for its thread."""
-        if self._server is not None:
-            self._server.should_exit = True
-        if self._thread is not None:
-            self._thread.join(timeout=5)
+        self._loopback.stop()
 
 
 def _line(payload: dict) -> bytes:

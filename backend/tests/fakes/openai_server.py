@@ -25,7 +25,6 @@ import asyncio
 import base64
 import hashlib
 import json
-import socket
 import threading
 import time
 from collections import deque
@@ -35,11 +34,12 @@ from typing import Any
 
 import numpy as np
 import pytest
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
+
+from tests.fakes.loopback import LoopbackServer
 
 DEFAULT_REPLY = "안녕하세요. 무엇을 도와드릴까요?"
 
@@ -84,8 +84,7 @@ class FakeOpenAI:
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
         self._queues: dict[str, deque[Script]] = {"chat": deque(), "embeddings": deque()}
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
+        self._loopback = LoopbackServer("fake OpenAI server", self.host)
 
     # -- scripting ---------------------------------------------------------------------------
     @property
@@ -134,27 +133,12 @@ class FakeOpenAI:
     # -- lifecycle ---------------------------------------------------------------------------
     def start(self) -> FakeOpenAI:
         """Serve on a free loopback port in a daemon thread; return once accepting."""
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind((self.host, 0))
-        self.port = sock.getsockname()[1]
-        config = uvicorn.Config(_app(self), log_level="warning", lifespan="off", timeout_graceful_shutdown=1)
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]}, daemon=True)
-        self._thread.start()
-        deadline = time.monotonic() + 10
-        while not self._server.started:
-            if time.monotonic() > deadline or not self._thread.is_alive():
-                raise RuntimeError("fake OpenAI server did not start")
-            time.sleep(0.01)
+        self.port = self._loopback.start(_app(self))
         return self
 
     def stop(self) -> None:
         """Shut the server down and wait for its thread."""
-        if self._server is not None:
-            self._server.should_exit = True
-        if self._thread is not None:
-            self._thread.join(timeout=5)
+        self._loopback.stop()
 
 
 def fake_embedding(text: str, dim: int) -> np.ndarray:
