@@ -19,6 +19,7 @@ from app.core.config import get_settings
 from app.core.db import dispose_engine, get_engine, pool_status
 from app.core.errors import envelope, install_error_handlers
 from app.core.queue import close_queue, get_queue
+from app.core.security import check_secret_key
 from app.llm.router import router as models_router
 from app.workspaces.router import router as workspaces_router
 from app.workspaces.router import scoped as workspace_scoped
@@ -60,6 +61,7 @@ def _migration_head() -> str | None:
 def create_app() -> FastAPI:
     """Build the FastAPI application."""
     settings = get_settings()
+    check_secret_key(settings)
     app = FastAPI(title="Sangdam API", version="0.1.0", lifespan=lifespan,
                   openapi_url="/api/v1/openapi.json", docs_url="/api/v1/docs", redoc_url=None)
     install_error_handlers(app)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import secrets
 import shutil
 import signal
 import subprocess
@@ -58,12 +59,39 @@ def services(persistent: bool):
                 redis.start()  # else: the running `make run` owns it (make import beside make run)
                 started.append(redis)
             env["REDIS_URL"] = redis.url
+        if not _configured_secret_key():
+            env["SECRET_KEY"] = _run_secret_key(base) if persistent else secrets.token_urlsafe(48)
         yield env
     finally:
         for svc in reversed(started):
             svc.stop()
         if not persistent:
             shutil.rmtree(base, ignore_errors=True)
+
+
+def _configured_secret_key() -> str:
+    """SECRET_KEY from the environment or the repo's .env, if either sets one."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    dotenv = ROOT / ".env"
+    if dotenv.is_file():
+        from dotenv import dotenv_values
+
+        return dotenv_values(dotenv).get("SECRET_KEY") or ""
+    return ""
+
+
+def _run_secret_key(base: Path) -> str:
+    """The signing key of the `make run` data: generated on the first run, kept so sessions survive restarts."""
+    path = base / "secret_key"
+    if path.is_file() and (key := path.read_text().strip()):
+        return key
+    base.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(key + "\n")
+    return key
 
 
 def pg_reused(started: list) -> bool:

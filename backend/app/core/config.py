@@ -6,6 +6,11 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
+DEV_SECRET_KEY = "dev-insecure-change-me"
+# Environments that may run with the public default signing key; any other value is treated as production.
+DEV_ENVS = ("dev", "test")
+
+
 class Settings(BaseSettings):
     """Every knob of the service; the README's configuration table lists them all."""
 
@@ -23,7 +28,8 @@ class Settings(BaseSettings):
     db_pool_pre_ping: bool = Field(True, alias="DB_POOL_PRE_PING")
 
     # Auth
-    secret_key: str = Field("dev-insecure-change-me", alias="SECRET_KEY")
+    # The default is public: only SANGDAM_ENV=dev|test may start with it (app.core.security.check_secret_key).
+    secret_key: str = Field(DEV_SECRET_KEY, alias="SECRET_KEY")
     access_token_minutes: int = Field(15, alias="ACCESS_TOKEN_MINUTES")
     refresh_token_days: int = Field(14, alias="REFRESH_TOKEN_DAYS")
     login_max_attempts: int = Field(10, alias="LOGIN_MAX_ATTEMPTS")

@@ -8,10 +8,30 @@ from datetime import UTC, datetime, timedelta
 from jose import JWTError, jwt
 from passlib.context import CryptContext
 
-from app.core.config import get_settings
+from app.core.config import DEV_ENVS, DEV_SECRET_KEY, Settings, get_settings
 from app.core.errors import Unauthorized
 
 ALGORITHM = "HS256"
+MIN_SECRET_KEY_LENGTH = 32
+# Values published in this repository (config default, .env.example): anyone can sign tokens with them.
+PUBLIC_SECRET_KEYS = {DEV_SECRET_KEY, "change-me-to-a-long-random-string"}
+
+
+class InsecureSecretKey(RuntimeError):
+    """SECRET_KEY is missing, public or too short outside dev/test."""
+
+
+def check_secret_key(settings: Settings) -> None:
+    """Refuse to run outside dev/test with a missing, public or short signing key."""
+    if settings.env in DEV_ENVS:
+        return
+    key = settings.secret_key.strip()
+    problem = ("is not set" if not key else "is a public default value" if key in PUBLIC_SECRET_KEYS
+               else f"is shorter than {MIN_SECRET_KEY_LENGTH} characters" if len(key) < MIN_SECRET_KEY_LENGTH
+               else None)
+    if problem:
+        raise InsecureSecretKey(f"SECRET_KEY {problem} (SANGDAM_ENV={settings.env}); refusing to start. "
+                                "Set a long random value, e.g. `openssl rand -hex 32`.")
 # Tests create many users; a cheap argon2 cost keeps them fast without changing the code path.
 _COST = {"argon2__memory_cost": 1024, "argon2__rounds": 1} if get_settings().env == "test" else {}
 _pwd = CryptContext(schemes=["argon2"], deprecated="auto", **_COST)
@@ -52,7 +72,9 @@ def create_access_token(user_id: uuid.UUID, *, minutes: int | None = None) -> tu
 def decode_access_token(token: str) -> uuid.UUID:
     """Return the user id of a valid access token or raise 401."""
     try:
-        claims = jwt.decode(token, get_settings().secret_key, algorithms=[ALGORITHM])
+        # A token without an expiry would never stop working.
+        claims = jwt.decode(token, get_settings().secret_key, algorithms=[ALGORITHM],
+                            options={"require_exp": True, "require_sub": True})
     except JWTError as exc:
         expired = "expired" in str(exc).lower()
         raise Unauthorized("Access token expired." if expired else "Invalid access token.",
