@@ -50,9 +50,9 @@ async def login(*, session: AsyncSession, email: str, password: str, client_ip: 
     await _check_rate(email, client_ip)
     user = (await session.execute(select(User).where(User.email == email))).scalar_one_or_none()
     if user is None:
-        burn_verify()
+        await burn_verify()
         raise Unauthorized("Wrong email or password.", code="invalid_credentials")
-    if not verify_password(password, user.password_hash):
+    if not await verify_password(password, user.password_hash):
         raise Unauthorized("Wrong email or password.", code="invalid_credentials")
     if not user.is_active:
         raise Unauthorized("This account is disabled.", code="user_disabled")

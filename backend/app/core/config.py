@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     refresh_token_days: int = Field(14, alias="REFRESH_TOKEN_DAYS")
     login_max_attempts: int = Field(10, alias="LOGIN_MAX_ATTEMPTS")
     login_window_seconds: int = Field(300, alias="LOGIN_WINDOW_SECONDS")
+    # Password hashes computed at once per process (each is tens of ms of CPU and memory-hard); others wait.
+    password_hash_concurrency: int = Field(2, alias="PASSWORD_HASH_CONCURRENCY", ge=1)
 
     # Models
     openai_api_key: str = Field("", alias="OPENAI_API_KEY")
