@@ -11,6 +11,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from app.admin.router import router as admin_router
 from app.auth.router import router as auth_router
@@ -65,6 +66,10 @@ def create_app() -> FastAPI:
     app = FastAPI(title="Sangdam API", version="0.1.0", lifespan=lifespan,
                   openapi_url="/api/v1/openapi.json", docs_url="/api/v1/docs", redoc_url=None)
     install_error_handlers(app)
+    if settings.forwarded_allow_ips:
+        # Servers run with --no-proxy-headers: only the proxies named here may say who the client is (the login
+        # limits count per client address, so a believed header from anyone else would reset them at will).
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.forwarded_allow_ips)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins.split(","),
                            allow_methods=["*"], allow_headers=["*"])

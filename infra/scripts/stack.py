@@ -25,6 +25,8 @@ ROOT = Path(__file__).resolve().parents[2]
 PY = sys.executable
 ADMIN = ("admin@sangdam.dev", "sangdam-admin")
 DEMO = ("demo@sangdam.dev", "sangdam-demo")
+# uvicorn would believe X-Forwarded-For from loopback; the app trusts only FORWARDED_ALLOW_IPS itself.
+UVICORN = [PY, "-m", "uvicorn", "app.main:app", "--no-proxy-headers"]
 
 
 def _env(extra: dict[str, str]) -> dict[str, str]:
@@ -151,8 +153,8 @@ class Procs:
 def serve(procs: Procs, env: dict[str, str], port: int, logdir: Path | None = None) -> None:
     """Start the API (serving the SPA) and an arq worker; wait until /readyz is green."""
     procs.start([PY, "-m", "arq", "app.worker.WorkerSettings"], env, logdir / "worker.log" if logdir else None)
-    api = procs.start([PY, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1", "--port", str(port),
-                       "--log-level", "warning"], env, logdir / "api.log" if logdir else None)
+    api = procs.start([*UVICORN, "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"], env,
+                      logdir / "api.log" if logdir else None)
     url = f"http://127.0.0.1:{port}/readyz"
     for _ in range(600):
         if api.poll() is not None:
@@ -219,7 +221,7 @@ def _e2e(env: dict[str, str]) -> int:
     logdir = Path(tempfile.mkdtemp(prefix="e2e-logs-", dir=_tmp_root()))
     procs = Procs()
     try:
-        serve(procs, env | {"LOGIN_MAX_ATTEMPTS": "1000"}, port, logdir)
+        serve(procs, env | {"LOGIN_MAX_ATTEMPTS": "1000", "LOGIN_MAX_ATTEMPTS_PER_ADDRESS": "1000"}, port, logdir)
         code = subprocess.run(["npx", "playwright", "test", "-c", "playwright.config.ts"], cwd=ROOT / "e2e",
                               env=_env(env | {"E2E_BASE_URL": f"http://127.0.0.1:{port}"})).returncode
         if code != 0:
@@ -247,7 +249,7 @@ def cmd_dev(args) -> int:
         procs = Procs()
         try:
             procs.start([PY, "-m", "arq", "app.worker.WorkerSettings"], env)
-            api = procs.start([PY, "-m", "uvicorn", "app.main:app", "--reload", "--reload-dir", "backend/app",
+            api = procs.start([*UVICORN, "--reload", "--reload-dir", "backend/app",
                                "--host", "127.0.0.1", "--port", os.environ.get("PORT", "8000")], env)
             return api.wait()
         except KeyboardInterrupt:

@@ -1,5 +1,6 @@
 """Login, refresh-token rotation with reuse detection, logout, and login rate limiting."""
 
+import hashlib
 import uuid
 from datetime import UTC, datetime
 
@@ -21,20 +22,50 @@ from app.core.security import (
 from app.models import RefreshToken, User
 
 
-def _rate_key(email: str, client_ip: str) -> str:
-    return f"sangdam:login:{email}:{client_ip}"
+# Counters are fixed windows (the expiry is set when a window opens, never pushed back), so a lock always ends.
+_ADDR, _ACCT, _KNOWN = "sangdam:login:addr:", "sangdam:login:acct:", "sangdam:login:known:"
+KNOWN_ADDRESS_SECONDS = 30 * 86400  # how long a successful login keeps its address exempt from account locks
 
 
-async def _check_rate(email: str, client_ip: str) -> None:
-    """Count a login attempt; too many failures in the window answer 429."""
+def _address_tag(client_ip: str) -> str:
+    return hashlib.sha256(client_ip.encode()).hexdigest()[:16]
+
+
+def _limited(retry_after: int) -> RateLimited:
+    err = RateLimited("Too many login attempts. Try again in a few minutes.")
+    retry_after = max(1, retry_after)
+    err.headers, err.extra = {"Retry-After": str(retry_after)}, {"retry_after": retry_after}
+    return err
+
+
+async def _admit(email: str, client_ip: str) -> None:
+    """Count a login attempt against its address and its account; 429 when either is over its limit.
+
+    The address limit stops one client spraying many accounts. The account limit stops guesses spread over many
+    addresses, but it does not apply from an address this account logged in from before: whoever trips it from
+    elsewhere cannot lock the owner out, and the owner's address is still bound by its own limit.
+    """
     settings = get_settings()
-    redis = await get_queue()
-    key = _rate_key(email, client_ip)
-    attempts = await redis.incr(key)
-    if attempts == 1:
-        await redis.expire(key, settings.login_window_seconds)
-    if attempts > settings.login_max_attempts:
-        raise RateLimited("Too many login attempts. Try again in a few minutes.")
+    window = settings.login_window_seconds
+    addr, acct = _ADDR + client_ip, _ACCT + email
+    async with (await get_queue()).pipeline(transaction=True) as pipe:
+        for key in (addr, acct):
+            pipe.set(key, 0, ex=window, nx=True).incr(key).ttl(key)
+        pipe.sismember(_KNOWN + email, _address_tag(client_ip))
+        _, addr_n, addr_ttl, _, acct_n, acct_ttl, known = await pipe.execute()
+    if addr_n > settings.login_max_attempts_per_address:
+        raise _limited(addr_ttl)
+    if acct_n > settings.login_max_attempts and not known:
+        raise _limited(acct_ttl)
+
+
+async def _succeeded(email: str, client_ip: str) -> None:
+    """Only failures count: take this attempt back, clear the account's count and remember the address."""
+    known = _KNOWN + email
+    async with (await get_queue()).pipeline(transaction=True) as pipe:
+        pipe.decr(_ADDR + client_ip).delete(_ACCT + email)
+        pipe.sadd(known, _address_tag(client_ip)).expire(known, KNOWN_ADDRESS_SECONDS)
+        await pipe.execute()
 
 
 async def _issue(session: AsyncSession, user_id: uuid.UUID, family_id: uuid.UUID) -> TokenPair:
@@ -47,7 +78,7 @@ async def _issue(session: AsyncSession, user_id: uuid.UUID, family_id: uuid.UUID
 async def login(*, session: AsyncSession, email: str, password: str, client_ip: str) -> TokenPair:
     """Check credentials and open a new refresh-token family."""
     email = email.strip().lower()
-    await _check_rate(email, client_ip)
+    await _admit(email, client_ip)
     user = (await session.execute(select(User).where(User.email == email))).scalar_one_or_none()
     if user is None:
         await burn_verify()
@@ -58,7 +89,7 @@ async def login(*, session: AsyncSession, email: str, password: str, client_ip: 
         raise Unauthorized("This account is disabled.", code="user_disabled")
     pair = await _issue(session, user.id, uuid.uuid4())
     await session.commit()
-    await (await get_queue()).delete(_rate_key(email, client_ip))  # only failures count towards the limit
+    await _succeeded(email, client_ip)
     return pair
 
 

@@ -34,6 +34,10 @@ class Settings(BaseSettings):
     refresh_token_days: int = Field(14, alias="REFRESH_TOKEN_DAYS")
     login_max_attempts: int = Field(10, alias="LOGIN_MAX_ATTEMPTS")
     login_window_seconds: int = Field(300, alias="LOGIN_WINDOW_SECONDS")
+    # Failed logins one client address may make per window, whatever the accounts (stops spraying many emails).
+    login_max_attempts_per_address: int = Field(20, alias="LOGIN_MAX_ATTEMPTS_PER_ADDRESS", ge=1)
+    # Proxies whose X-Forwarded-For is believed (comma-separated IPs or CIDRs); empty = use the peer address.
+    forwarded_allow_ips: str = Field("", alias="FORWARDED_ALLOW_IPS")
     # Password hashes computed at once per process (each is tens of ms of CPU and memory-hard); others wait.
     password_hash_concurrency: int = Field(2, alias="PASSWORD_HASH_CONCURRENCY", ge=1)
 
