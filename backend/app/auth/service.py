@@ -1,4 +1,4 @@
-"""Login, refresh-token rotation with reuse detection, logout, and login rate limiting."""
+"""Login, refresh-token rotation with reuse detection (and a grace window for racing tabs), logout, login limits."""
 
 import hashlib
 import uuid
@@ -17,10 +17,11 @@ from app.core.security import (
     hash_refresh_token,
     new_refresh_token,
     refresh_expiry,
+    seal_for_token,
+    unseal_for_token,
     verify_password,
 )
 from app.models import RefreshToken, User
-
 
 # Counters are fixed windows (the expiry is set when a window opens, never pushed back), so a lock always ends.
 _ADDR, _ACCT, _KNOWN = "sangdam:login:addr:", "sangdam:login:acct:", "sangdam:login:known:"
@@ -93,15 +94,48 @@ async def login(*, session: AsyncSession, email: str, password: str, client_ip: 
     return pair
 
 
+def _grace_key(token_hash: str) -> str:
+    return f"sangdam:refresh:grace:{token_hash}"
+
+
+async def _remember_rotation(old_token: str, old_hash: str, pair: TokenPair) -> None:
+    """Keep the pair an old token was rotated into, readable only with that old token, for the grace window."""
+    seconds = get_settings().refresh_grace_seconds
+    if seconds > 0:
+        sealed = seal_for_token(old_token, pair.model_dump_json().encode())
+        await (await get_queue()).set(_grace_key(old_hash), sealed, ex=seconds)
+
+
+async def _rotated_pair(session: AsyncSession, old_token: str, old_hash: str) -> TokenPair | None:
+    """The pair this revoked token was just rotated into, while the window lasts and that pair is still live."""
+    sealed = await (await get_queue()).get(_grace_key(old_hash))
+    data = unseal_for_token(old_token, sealed) if sealed else None
+    if data is None:
+        return None
+    pair = TokenPair.model_validate_json(data)
+    live = (await session.execute(select(RefreshToken.id).where(
+        RefreshToken.token_hash == hash_refresh_token(pair.refresh_token), RefreshToken.revoked_at.is_(None),
+        RefreshToken.expires_at > datetime.now(UTC)))).first()
+    return pair if live else None  # logged out or reused since: no grace
+
+
 async def refresh(*, session: AsyncSession, refresh_token: str) -> TokenPair:
-    """Rotate a refresh token; presenting a revoked one revokes its whole family."""
+    """Rotate a refresh token; a revoked one revokes its whole family, except just after its rotation.
+
+    Two tabs refreshing together present the same token: the row lock lets one rotate it, and the other, arriving
+    within REFRESH_GRACE_SECONDS, gets the same new pair instead of a family revocation.
+    """
     now = datetime.now(UTC)
+    token_hash = hash_refresh_token(refresh_token)
     row = (await session.execute(
-        select(RefreshToken).where(RefreshToken.token_hash == hash_refresh_token(refresh_token)).with_for_update()
+        select(RefreshToken).where(RefreshToken.token_hash == token_hash).with_for_update()
     )).scalar_one_or_none()
     if row is None:
         raise Unauthorized("Invalid refresh token.", code="invalid_token")
     if row.revoked_at is not None:
+        if (pair := await _rotated_pair(session, refresh_token, token_hash)) is not None:
+            await session.rollback()
+            return pair
         await session.execute(update(RefreshToken).where(RefreshToken.family_id == row.family_id,
                                                          RefreshToken.revoked_at.is_(None)).values(revoked_at=now))
         await session.commit()
@@ -113,6 +147,8 @@ async def refresh(*, session: AsyncSession, refresh_token: str) -> TokenPair:
         raise Unauthorized("This account is disabled.", code="user_disabled")
     row.revoked_at = now
     pair = await _issue(session, user.id, row.family_id)
+    # Before the commit releases the row lock, so a refresh waiting on it finds the pair.
+    await _remember_rotation(refresh_token, token_hash, pair)
     await session.commit()
     return pair
 

@@ -5,7 +5,6 @@ from functools import lru_cache
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-
 DEV_SECRET_KEY = "dev-insecure-change-me"
 # Environments that may run with the public default signing key; any other value is treated as production.
 DEV_ENVS = ("dev", "test")
@@ -32,6 +31,9 @@ class Settings(BaseSettings):
     secret_key: str = Field(DEV_SECRET_KEY, alias="SECRET_KEY")
     access_token_minutes: int = Field(15, alias="ACCESS_TOKEN_MINUTES")
     refresh_token_days: int = Field(14, alias="REFRESH_TOKEN_DAYS")
+    # A refresh token presented again this soon after its rotation gets the same new pair (two tabs refreshing at
+    # once); later, reuse revokes the whole family. 0 = no grace.
+    refresh_grace_seconds: int = Field(10, alias="REFRESH_GRACE_SECONDS", ge=0, le=300)
     login_max_attempts: int = Field(10, alias="LOGIN_MAX_ATTEMPTS")
     login_window_seconds: int = Field(300, alias="LOGIN_WINDOW_SECONDS")
     # Failed logins one client address may make per window, whatever the accounts (stops spraying many emails).

@@ -1,12 +1,14 @@
 """Password hashing (passlib, argon2) and JWT access tokens (python-jose)."""
 
 import asyncio
+import base64
 import hashlib
 import secrets
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
+from cryptography.fernet import Fernet, InvalidToken
 from jose import JWTError, jwt
 from passlib.context import CryptContext
 
@@ -109,6 +111,24 @@ def new_refresh_token() -> tuple[str, str]:
 def hash_refresh_token(token: str) -> str:
     """Hash a refresh token (high-entropy, so a plain digest is enough)."""
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _token_fernet(token: str) -> Fernet:
+    # Domain-separated from hash_refresh_token: the stored hash (the lookup key) cannot derive this key.
+    return Fernet(base64.urlsafe_b64encode(hashlib.sha256(b"sangdam-refresh-grace\0" + token.encode()).digest()))
+
+
+def seal_for_token(token: str, data: bytes) -> bytes:
+    """Encrypt data so that only a holder of this refresh token can read it back."""
+    return _token_fernet(token).encrypt(data)
+
+
+def unseal_for_token(token: str, sealed: bytes) -> bytes | None:
+    """Decrypt what seal_for_token wrote for this token; None when it was not."""
+    try:
+        return _token_fernet(token).decrypt(sealed)
+    except InvalidToken:
+        return None
 
 
 def refresh_expiry() -> datetime:
