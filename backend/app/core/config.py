@@ -40,8 +40,9 @@ class Settings(BaseSettings):
     login_max_attempts_per_address: int = Field(20, alias="LOGIN_MAX_ATTEMPTS_PER_ADDRESS", ge=1)
     # Proxies whose X-Forwarded-For is believed (comma-separated IPs or CIDRs); empty = use the peer address.
     forwarded_allow_ips: str = Field("", alias="FORWARDED_ALLOW_IPS")
-    # Password hashes computed at once per process (each is tens of ms of CPU and memory-hard); others wait.
-    password_hash_concurrency: int = Field(2, alias="PASSWORD_HASH_CONCURRENCY", ge=1)
+    # Password hashes computed at once per process; others wait their turn. One argon2 hash already runs its four
+    # lanes in parallel: on two cores 1 gave the same logins/s as 2 and half the /healthz p95 (docs/benchmarks.md).
+    password_hash_concurrency: int = Field(1, alias="PASSWORD_HASH_CONCURRENCY", ge=1)
 
     # Models
     openai_api_key: str = Field("", alias="OPENAI_API_KEY")
