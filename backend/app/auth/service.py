@@ -1,6 +1,7 @@
 """Login, refresh-token rotation with reuse detection (and a grace window for racing tabs), logout, login limits."""
 
 import hashlib
+import ipaddress
 import uuid
 from datetime import UTC, datetime
 
@@ -26,6 +27,17 @@ from app.models import RefreshToken, User
 # Counters are fixed windows (the expiry is set when a window opens, never pushed back), so a lock always ends.
 _ADDR, _ACCT, _KNOWN = "sangdam:login:addr:", "sangdam:login:acct:", "sangdam:login:known:"
 KNOWN_ADDRESS_SECONDS = 30 * 86400  # how long a successful login keeps its address exempt from account locks
+
+
+def client_address(client_ip: str) -> str:
+    """The address a login limit counts: an IPv6 client is its /64 (one host usually holds the whole block)."""
+    try:
+        addr = ipaddress.ip_address(client_ip)
+    except ValueError:
+        return client_ip
+    if addr.version == 6 and addr.ipv4_mapped is None:
+        return str(ipaddress.ip_network(f"{addr}/64", strict=False))
+    return str(getattr(addr, "ipv4_mapped", None) or addr)
 
 
 def _address_tag(client_ip: str) -> str:
@@ -78,7 +90,7 @@ async def _issue(session: AsyncSession, user_id: uuid.UUID, family_id: uuid.UUID
 
 async def login(*, session: AsyncSession, email: str, password: str, client_ip: str) -> TokenPair:
     """Check credentials and open a new refresh-token family."""
-    email = email.strip().lower()
+    email, client_ip = email.strip().lower(), client_address(client_ip)
     await _admit(email, client_ip)
     user = (await session.execute(select(User).where(User.email == email))).scalar_one_or_none()
     if user is None:

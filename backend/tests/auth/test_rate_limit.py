@@ -115,3 +115,12 @@ def test_compose_trusts_only_the_nginx_front():
     assert doc["services"]["api"]["environment"]["FORWARDED_ALLOW_IPS"] == web_ip
     nginx = (ROOT / "infra" / "nginx.conf").read_text(encoding="utf-8")
     assert "X-Forwarded-For $remote_addr" in nginx and "proxy_add_x_forwarded_for" not in nginx
+
+
+def test_ipv6_clients_count_by_their_64_block():
+    from app.auth.service import client_address
+
+    assert client_address("2001:db8:1:2:aaaa::1") == client_address("2001:db8:1:2:ffff::9") == "2001:db8:1:2::/64"
+    assert client_address("2001:db8:1:3::1") != client_address("2001:db8:1:2::1")
+    assert client_address("::ffff:10.1.2.3") == "10.1.2.3" and client_address("10.1.2.3") == "10.1.2.3"
+    assert client_address("unknown") == "unknown"
