@@ -20,7 +20,7 @@ QUESTIONS ?= eval/dev.jsonl
 REPORT ?= eval-report.json
 SMARTSTORE := ../shared/data/smartstore/final_result.pkl
 
-.PHONY: help install build run dev test test-backend test-frontend e2e eval bench import migrate revision lint client \
+.PHONY: help install build run dev test test-backend test-frontend e2e eval bench login-bench import migrate revision lint client \
 	chromium clean
 
 help: ## list targets
@@ -79,6 +79,9 @@ eval: install ## measure the chat pipeline on a question set (FAQ, QUESTIONS, RE
 
 bench: install ## import speed, retrieval latency and 50 concurrent chat streams (REUSE=1 skips re-import)
 	$(EVAL_STACK) $(PY) -m app.eval.bench --faq "$(or $(FAQ),$(SMARTSTORE))" $(if $(REUSE),--reuse)
+
+login-bench: install ## 32 concurrent bogus logins on a loopback API: /healthz latency meanwhile (target p95 < 100 ms)
+	$(STACK) exec $(PY) -m app.eval.login_load
 
 import: install ## import FAQ=<file> into WS=<workspace> (of the `make run` data)
 	@test -n "$(FAQ)" || { echo "usage: make import FAQ=<file> [WS=<workspace>]"; exit 2; }

@@ -19,5 +19,6 @@ USER sangdam
 EXPOSE 8000
 HEALTHCHECK --interval=15s --timeout=3s --retries=5 \
   CMD python -c "import urllib.request,sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/healthz').status != 200)"
-# Migrate, seed the demo only when asked (SEED_DEMO=1), then serve.
-CMD ["sh", "-c", "python -m alembic -c migrations/alembic.ini upgrade head && if [ \"$SEED_DEMO\" = 1 ]; then python -m app.cli seed; fi && exec uvicorn app.main:app --host 0.0.0.0 --port 8000 --workers 2 --proxy-headers"]
+# Migrate, seed the demo only when asked (SEED_DEMO=1), then serve. Forwarded headers are believed by the app
+# only from FORWARDED_ALLOW_IPS (compose: the nginx front), never by uvicorn.
+CMD ["sh", "-c", "python -m alembic -c migrations/alembic.ini upgrade head && if [ \"$SEED_DEMO\" = 1 ]; then python -m app.cli seed; fi && exec uvicorn app.main:app --host 0.0.0.0 --port 8000 --workers 2 --no-proxy-headers"]

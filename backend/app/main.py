@@ -11,6 +11,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from app.admin.router import router as admin_router
 from app.auth.router import router as auth_router
@@ -19,6 +20,7 @@ from app.core.config import get_settings
 from app.core.db import dispose_engine, get_engine, pool_status
 from app.core.errors import envelope, install_error_handlers
 from app.core.queue import close_queue, get_queue
+from app.core.security import check_secret_key
 from app.jobs.router import admin_router as admin_jobs_router
 from app.llm.router import router as models_router
 from app.workspaces.router import router as workspaces_router
@@ -62,9 +64,14 @@ def _migration_head() -> str | None:
 def create_app() -> FastAPI:
     """Build the FastAPI application."""
     settings = get_settings()
+    check_secret_key(settings)
     app = FastAPI(title="Sangdam API", version="0.1.0", lifespan=lifespan,
                   openapi_url="/api/v1/openapi.json", docs_url="/api/v1/docs", redoc_url=None)
     install_error_handlers(app)
+    if settings.forwarded_allow_ips:
+        # Servers run with --no-proxy-headers: only the proxies named here may say who the client is (the login
+        # limits count per client address, so a believed header from anyone else would reset them at will).
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.forwarded_allow_ips)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins.split(","),
                            allow_methods=["*"], allow_headers=["*"])

@@ -17,6 +17,8 @@ SMARTSTORE_PKL = ROOT.parent / "shared" / "data" / "smartstore" / "final_result.
 os.environ.setdefault("SANGDAM_ENV", "test")
 os.environ.setdefault("PRELOAD_MODELS", "0")
 os.environ.setdefault("LOGIN_MAX_ATTEMPTS", "5")
+# Every test client is 127.0.0.1; tests of the per-address limit use addresses of their own.
+os.environ.setdefault("LOGIN_MAX_ATTEMPTS_PER_ADDRESS", "100000")
 for key in [k for k in os.environ if k.startswith("PG")]:
     del os.environ[key]
 

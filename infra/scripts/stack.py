@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import secrets
 import shutil
 import signal
 import subprocess
@@ -24,6 +25,8 @@ ROOT = Path(__file__).resolve().parents[2]
 PY = sys.executable
 ADMIN = ("admin@sangdam.dev", "sangdam-admin")
 DEMO = ("demo@sangdam.dev", "sangdam-demo")
+# uvicorn would believe X-Forwarded-For from loopback; the app trusts only FORWARDED_ALLOW_IPS itself.
+UVICORN = [PY, "-m", "uvicorn", "app.main:app", "--no-proxy-headers"]
 
 
 def _env(extra: dict[str, str]) -> dict[str, str]:
@@ -58,12 +61,39 @@ def services(persistent: bool):
                 redis.start()  # else: the running `make run` owns it (make import beside make run)
                 started.append(redis)
             env["REDIS_URL"] = redis.url
+        if not _configured_secret_key():
+            env["SECRET_KEY"] = _run_secret_key(base) if persistent else secrets.token_urlsafe(48)
         yield env
     finally:
         for svc in reversed(started):
             svc.stop()
         if not persistent:
             shutil.rmtree(base, ignore_errors=True)
+
+
+def _configured_secret_key() -> str:
+    """SECRET_KEY from the environment or the repo's .env, if either sets one."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    dotenv = ROOT / ".env"
+    if dotenv.is_file():
+        from dotenv import dotenv_values
+
+        return dotenv_values(dotenv).get("SECRET_KEY") or ""
+    return ""
+
+
+def _run_secret_key(base: Path) -> str:
+    """The signing key of the `make run` data: generated on the first run, kept so sessions survive restarts."""
+    path = base / "secret_key"
+    if path.is_file() and (key := path.read_text().strip()):
+        return key
+    base.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(key + "\n")
+    return key
 
 
 def pg_reused(started: list) -> bool:
@@ -123,8 +153,8 @@ class Procs:
 def serve(procs: Procs, env: dict[str, str], port: int, logdir: Path | None = None) -> None:
     """Start the API (serving the SPA) and an arq worker; wait until /readyz is green."""
     procs.start([PY, "-m", "arq", "app.worker.WorkerSettings"], env, logdir / "worker.log" if logdir else None)
-    api = procs.start([PY, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1", "--port", str(port),
-                       "--log-level", "warning"], env, logdir / "api.log" if logdir else None)
+    api = procs.start([*UVICORN, "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"], env,
+                      logdir / "api.log" if logdir else None)
     url = f"http://127.0.0.1:{port}/readyz"
     for _ in range(600):
         if api.poll() is not None:
@@ -191,7 +221,7 @@ def _e2e(env: dict[str, str]) -> int:
     logdir = Path(tempfile.mkdtemp(prefix="e2e-logs-", dir=_tmp_root()))
     procs = Procs()
     try:
-        serve(procs, env | {"LOGIN_MAX_ATTEMPTS": "1000"}, port, logdir)
+        serve(procs, env | {"LOGIN_MAX_ATTEMPTS": "1000", "LOGIN_MAX_ATTEMPTS_PER_ADDRESS": "1000"}, port, logdir)
         code = subprocess.run(["npx", "playwright", "test", "-c", "playwright.config.ts"], cwd=ROOT / "e2e",
                               env=_env(env | {"E2E_BASE_URL": f"http://127.0.0.1:{port}"})).returncode
         if code != 0:
@@ -219,7 +249,7 @@ def cmd_dev(args) -> int:
         procs = Procs()
         try:
             procs.start([PY, "-m", "arq", "app.worker.WorkerSettings"], env)
-            api = procs.start([PY, "-m", "uvicorn", "app.main:app", "--reload", "--reload-dir", "backend/app",
+            api = procs.start([*UVICORN, "--reload", "--reload-dir", "backend/app",
                                "--host", "127.0.0.1", "--port", os.environ.get("PORT", "8000")], env)
             return api.wait()
         except KeyboardInterrupt:

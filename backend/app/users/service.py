@@ -13,7 +13,7 @@ async def ensure_user(*, session: AsyncSession, email: str, password: str, name:
     email = email.strip().lower()
     user = (await session.execute(select(User).where(User.email == email))).scalar_one_or_none()
     if user is None:
-        user = User(email=email, name=name, password_hash=hash_password(password), is_admin=is_admin)
+        user = User(email=email, name=name, password_hash=await hash_password(password), is_admin=is_admin)
         session.add(user)
         await session.flush()
     return user

@@ -25,7 +25,8 @@ async def test_unknown_user_and_missing_token(client):
     assert r.status_code == 401 and r.json()["error"] == "unauthorized"
 
 
-async def test_refresh_rotates_and_reuse_revokes_family(client):
+async def test_refresh_rotates_and_reuse_revokes_family(client, monkeypatch):
+    monkeypatch.setattr(get_settings(), "refresh_grace_seconds", 0)  # the grace window: tests/auth/test_refresh.py
     user = await make_user()
     first = await login(client, user.email)
     second = (await client.post("/api/v1/auth/refresh", json={"refresh_token": first["refresh_token"]})).json()
