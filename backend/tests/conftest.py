@@ -130,10 +130,19 @@ async def make_workspace(client, actor: Actor, name: str = "테스트 워크스�
     return r.json()
 
 
-async def add_member(client, owner: Actor, ws_id: str, member: Actor, role: str = "member") -> None:
-    r = await client.post(f"/api/v1/workspaces/{ws_id}/members", json={"email": member.user.email, "role": role},
+async def invite(client, owner: Actor, ws_id: str, email: str, role: str = "member") -> dict:
+    """The owner invites an email; always 202."""
+    r = await client.post(f"/api/v1/workspaces/{ws_id}/invitations", json={"email": email, "role": role},
                           headers=owner.headers)
-    assert r.status_code == 201, r.text
+    assert r.status_code == 202, r.text
+    return r.json()
+
+
+async def add_member(client, owner: Actor, ws_id: str, member: Actor, role: str = "member") -> None:
+    """Make `member` a member the only way there is: the owner invites, the member accepts."""
+    invitation = await invite(client, owner, ws_id, member.user.email, role)
+    r = await client.post(f"/api/v1/invitations/{invitation['id']}/accept", headers=member.headers)
+    assert r.status_code == 200 and r.json()["role"] == role, r.text
 
 
 async def run_worker() -> None:

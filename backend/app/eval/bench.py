@@ -171,7 +171,7 @@ async def main(faq: Path, reuse: bool, workers: int = 1, rate_seconds: float = 6
     env = os.environ | {"PYTHONPATH": str(ROOT / "backend"), "LOGIN_MAX_ATTEMPTS": "1000"}
     # As in production (infra/api.Dockerfile): uvicorn with `workers` processes, each with its own models.
     api = subprocess.Popen([sys.executable, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1", "--port", str(port),
-                            "--workers", str(workers), "--log-level", "warning"], cwd=ROOT, env=env)
+                            "--workers", str(workers), "--log-level", "warning", "--no-proxy-headers"], cwd=ROOT, env=env)
     figures["api_workers"] = workers
     try:
         base = f"http://127.0.0.1:{port}"

@@ -4,12 +4,15 @@ from fastapi import APIRouter, Response
 
 from app.core.db import SessionDep
 from app.core.deps import CurrentUser, CurrentWorkspace, EditorWorkspace
-from app.workspaces import service
+from app.workspaces import invitations, service
 from app.workspaces.schemas import (
-    MemberCreate,
+    InvitationCreate,
+    InvitationList,
+    InvitationRead,
     MemberList,
     MemberRead,
     MemberUpdate,
+    MyInvitationList,
     WorkspaceCreate,
     WorkspaceList,
     WorkspaceRead,
@@ -64,11 +67,46 @@ async def list_members(ws: CurrentWorkspace, session: SessionDep):
     return MemberList(items=await service.list_members(session=session, ws_id=ws.id))
 
 
-@scoped.post("/members", response_model=MemberRead, status_code=201)
-async def add_member(body: MemberCreate, ws: CurrentWorkspace, session: SessionDep):
-    """Invite an existing user (owners)."""
+@scoped.post("/invitations", response_model=InvitationRead, status_code=202)
+async def invite(body: InvitationCreate, ws: CurrentWorkspace, session: SessionDep):
+    """Invite an email to join (owners); the reply is the same whether or not the email is registered."""
     ws.require_owner()
-    return await service.add_member(session=session, ws_id=ws.id, email=body.email, role=body.role)
+    return await invitations.invite(session=session, ws_id=ws.id, inviter=ws.user, email=body.email,
+                                    role=body.role)
+
+
+@scoped.get("/invitations", response_model=InvitationList)
+async def list_invitations(ws: CurrentWorkspace, session: SessionDep):
+    """Invitations waiting to be answered (owners)."""
+    ws.require_owner()
+    return InvitationList(items=await invitations.list_for_workspace(session=session, ws_id=ws.id))
+
+
+@scoped.delete("/invitations/{invitation_id}", status_code=204)
+async def revoke_invitation(invitation_id: uuid.UUID, ws: CurrentWorkspace, session: SessionDep):
+    """Withdraw an invitation (owners)."""
+    ws.require_owner()
+    await invitations.revoke(session=session, ws_id=ws.id, invitation_id=invitation_id)
+    return Response(status_code=204)
+
+
+@router.get("/invitations", response_model=MyInvitationList)
+async def my_invitations(session: SessionDep, user: CurrentUser):
+    """Invitations waiting for the caller's email."""
+    return MyInvitationList(items=await invitations.list_for_user(session=session, user=user))
+
+
+@router.post("/invitations/{invitation_id}/accept", response_model=WorkspaceRead)
+async def accept_invitation(invitation_id: uuid.UUID, session: SessionDep, user: CurrentUser):
+    """Accept an invitation: the caller joins the workspace with the invited role."""
+    return await invitations.accept(session=session, user=user, invitation_id=invitation_id)
+
+
+@router.post("/invitations/{invitation_id}/decline", status_code=204)
+async def decline_invitation(invitation_id: uuid.UUID, session: SessionDep, user: CurrentUser):
+    """Decline an invitation."""
+    await invitations.decline(session=session, user=user, invitation_id=invitation_id)
+    return Response(status_code=204)
 
 
 @scoped.patch("/members/{user_id}", response_model=MemberRead)

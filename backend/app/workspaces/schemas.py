@@ -28,11 +28,6 @@ class WorkspaceList(BaseModel):
     items: list[WorkspaceRead]
 
 
-class MemberCreate(BaseModel):
-    email: EmailStr
-    role: Role = "member"
-
-
 class MemberUpdate(BaseModel):
     role: Role
 
@@ -47,6 +42,42 @@ class MemberRead(BaseModel):
 
 class MemberList(BaseModel):
     items: list[MemberRead]
+
+
+class InvitationCreate(BaseModel):
+    email: EmailStr
+    role: Role = "member"
+
+
+class InvitationRead(BaseModel):
+    """An invitation as its workspace's owners see it: the same whether or not the email is registered."""
+
+    model_config = ConfigDict(from_attributes=True)
+    id: uuid.UUID
+    email: str
+    role: Role
+    created_at: datetime
+    expires_at: datetime
+
+
+class InvitationList(BaseModel):
+    items: list[InvitationRead]
+
+
+class MyInvitationRead(BaseModel):
+    """An invitation as the invitee sees it."""
+
+    id: uuid.UUID
+    workspace_id: uuid.UUID
+    workspace_name: str
+    role: Role
+    invited_by: str | None  # the inviter's name or email; null when that user is gone
+    created_at: datetime
+    expires_at: datetime
+
+
+class MyInvitationList(BaseModel):
+    items: list[MyInvitationRead]
 
 
 class ProfileSettings(BaseModel):

@@ -5,7 +5,6 @@ import uuid
 
 from pydantic import ValidationError
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import AppError, Conflict, NotFound
@@ -71,20 +70,6 @@ async def list_members(*, session: AsyncSession, ws_id: uuid.UUID) -> list[Membe
         .where(Membership.workspace_id == ws_id).order_by(Membership.created_at)
     )
     return [MemberRead(user_id=u.id, email=u.email, name=u.name, role=r) for u, r in rows]
-
-
-async def add_member(*, session: AsyncSession, ws_id: uuid.UUID, email: str, role: str) -> MemberRead:
-    """Invite an existing user by email."""
-    user = (await session.execute(select(User).where(User.email == email.strip().lower()))).scalar_one_or_none()
-    if user is None:
-        raise NotFound("No user with that email.", code="user_not_found")
-    session.add(Membership(workspace_id=ws_id, user_id=user.id, role=role))
-    try:
-        await session.commit()
-    except IntegrityError:
-        await session.rollback()
-        raise Conflict("That user is already a member.") from None
-    return MemberRead(user_id=user.id, email=user.email, name=user.name, role=role)
 
 
 async def _membership(session: AsyncSession, ws_id: uuid.UUID, user_id: uuid.UUID) -> Membership:

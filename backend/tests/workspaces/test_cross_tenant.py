@@ -4,7 +4,7 @@ import uuid
 
 import pytest
 
-from tests.conftest import make_actor, make_workspace, run_worker
+from tests.conftest import invite, make_actor, make_workspace, run_worker, unique_email
 from tests.helpers import DEMO_FAQ, ask, clone_demo, first, new_session
 
 NOT_FOUND = 404
@@ -25,8 +25,9 @@ async def tenants(client, monkeypatch):
     await run_worker()  # nothing changed, so nothing is embedded
     sid = await new_session(client, alice, a, "A의 대화")
     events = await ask(client, alice, a, sid, entry["question"])
+    inv = await invite(client, alice, a, unique_email("invitee"))
     return {"alice": alice, "bob": bob, "a": a, "b": b, "entry": entry["id"], "job": job["id"], "sid": sid,
-            "mid": first(events, "done")["message_id"]}
+            "mid": first(events, "done")["message_id"], "inv": inv["id"]}
 
 
 def scoped_requests(t: dict, ws: str) -> list[tuple[str, str, dict | None]]:
@@ -46,6 +47,10 @@ def scoped_requests(t: dict, ws: str) -> list[tuple[str, str, dict | None]]:
         ("POST", f"{p}/chat/messages/{t['mid']}/feedback", {"rating": -1}),
         ("PATCH", f"{p}/members/{t['alice'].user.id}", {"role": "member"}),
         ("DELETE", f"{p}/members/{t['alice'].user.id}", None),
+        ("DELETE", f"{p}/invitations/{t['inv']}", None),
+        # Answering an invitation is for the invited email only, whatever workspace one belongs to.
+        ("POST", f"/api/v1/invitations/{t['inv']}/accept", None),
+        ("POST", f"/api/v1/invitations/{t['inv']}/decline", None),
     ]
 
 
@@ -54,7 +59,8 @@ def workspace_requests(ws: str) -> list[tuple[str, str, dict | None]]:
     p = f"/api/v1/workspaces/{ws}"
     return [
         ("GET", p, None), ("PATCH", p, {"name": "탈취"}), ("DELETE", p, None),
-        ("GET", f"{p}/members", None), ("POST", f"{p}/members", {"email": "x@test.sangdam.dev"}),
+        ("GET", f"{p}/members", None), ("POST", f"{p}/invitations", {"email": "x@test.sangdam.dev"}),
+        ("GET", f"{p}/invitations", None),
         ("GET", f"{p}/settings", None), ("PATCH", f"{p}/settings", {"qa": {"temperature": 1.0}}),
         ("GET", f"{p}/knowledge", None), ("GET", f"{p}/knowledge/categories", None),
         ("POST", f"{p}/knowledge", {"question": "침입 질문입니다", "answer": "침입"}),
@@ -82,6 +88,8 @@ async def test_member_of_b_gets_404_on_everything_of_a(client, tenants):
     assert (await client.get(f"{b}/knowledge/categories", headers=bob.headers)).json() == {"items": []}
     assert (await client.get(f"{b}/jobs", headers=bob.headers)).json() == {"items": [], "total": 0}
     assert (await client.get(f"{b}/chat/sessions", headers=bob.headers)).json() == {"items": []}
+    assert (await client.get(f"{b}/invitations", headers=bob.headers)).json() == {"items": []}
+    assert (await client.get("/api/v1/invitations", headers=bob.headers)).json() == {"items": []}
     members = (await client.get(f"{b}/members", headers=bob.headers)).json()["items"]
     assert [m["user_id"] for m in members] == [str(bob.user.id)]
     assert [w["id"] for w in (await client.get("/api/v1/workspaces", headers=bob.headers)).json()["items"]] == [t["b"]]
@@ -101,6 +109,8 @@ async def test_nothing_of_a_changed(client, tenants):
     assert [s["title"] for s in sessions] == ["A의 대화"]
     members = (await client.get(f"{a}/members", headers=alice.headers)).json()["items"]
     assert [(m["user_id"], m["role"]) for m in members] == [(str(alice.user.id), "owner")]
+    invitations = (await client.get(f"{a}/invitations", headers=alice.headers)).json()["items"]
+    assert [i["id"] for i in invitations] == [t["inv"]]
     jobs = (await client.get(f"{a}/jobs", headers=alice.headers)).json()["items"]
     assert [j["id"] for j in jobs] == [t["job"]]
 

@@ -59,9 +59,10 @@ async def test_roles_on_workspace_and_settings(client):
         r = await client.delete(url(ws["id"]), headers=actor.headers)
         assert r.status_code == 403
         newcomer = await make_actor(client)
-        r = await client.post(url(ws["id"], "/members"), json={"email": newcomer.user.email},
+        r = await client.post(url(ws["id"], "/invitations"), json={"email": newcomer.user.email},
                               headers=actor.headers)
         assert r.status_code == 403
+        assert (await client.get(url(ws["id"], "/invitations"), headers=actor.headers)).status_code == 403
         r = await client.patch(url(ws["id"], f"/members/{member.user.id}"), json={"role": "editor"},
                                headers=actor.headers)
         assert r.status_code == 403
@@ -74,21 +75,16 @@ async def test_members_invite_change_remove(client):
     owner, guest = await make_actor(client), await make_actor(client)
     ws = await make_workspace(client, owner)
 
-    r = await client.post(url(ws["id"], "/members"), json={"email": guest.user.email.upper(), "role": "editor"},
+    await add_member(client, owner, ws["id"], guest, "editor")
+    r = await client.post(url(ws["id"], "/invitations"), json={"email": guest.user.email.upper()},
                           headers=owner.headers)
-    assert r.status_code == 201
-    assert r.json()["user_id"] == str(guest.user.id) and r.json()["role"] == "editor"
-
-    r = await client.post(url(ws["id"], "/members"), json={"email": guest.user.email}, headers=owner.headers)
-    assert r.status_code == 409 and r.json()["error"] == "conflict"
-
-    r = await client.post(url(ws["id"], "/members"), json={"email": unique_email("ghost")}, headers=owner.headers)
-    assert r.status_code == 404
-    assert r.json() == {"error": "user_not_found", "message": "No user with that email."}
-
-    r = await client.post(url(ws["id"], "/members"), json={"email": guest.user.email, "role": "boss"},
+    assert r.status_code == 409 and r.json() == {"error": "conflict", "message": "That person is already a member."}
+    r = await client.post(url(ws["id"], "/invitations"), json={"email": unique_email(), "role": "boss"},
                           headers=owner.headers)
     assert r.status_code == 422 and r.json()["error"] == "validation_error"
+    # Adding without consent is gone.
+    r = await client.post(url(ws["id"], "/members"), json={"email": unique_email()}, headers=owner.headers)
+    assert r.status_code == 405
 
     members = (await client.get(url(ws["id"], "/members"), headers=guest.headers)).json()["items"]
     assert [(m["email"], m["role"]) for m in members] == [(owner.user.email, "owner"), (guest.user.email, "editor")]

@@ -5,6 +5,7 @@ import type {
   ChatSession,
   Exchange,
   Feedback,
+  Invitation,
   Job,
   KnowledgeEntry,
   KnowledgeInput,
@@ -37,14 +38,24 @@ export const workspaceApi = {
   rename: (id: string, name: string) => api<Workspace>(ws(id), { method: "PATCH", body: { name } }),
   remove: (id: string) => api<void>(ws(id), { method: "DELETE" }),
   members: (id: string) => api<Schemas["MemberList"]>(`${ws(id)}/members`),
-  addMember: (id: string, email: string, role: Role) =>
-    api<Member>(`${ws(id)}/members`, { method: "POST", body: { email, role } }),
+  invitations: (id: string) => api<Schemas["InvitationList"]>(`${ws(id)}/invitations`),
+  invite: (id: string, email: string, role: Role) =>
+    api<Invitation>(`${ws(id)}/invitations`, { method: "POST", body: { email, role } }),
+  revokeInvitation: (id: string, invitationId: string) =>
+    api<void>(`${ws(id)}/invitations/${invitationId}`, { method: "DELETE" }),
   setRole: (id: string, userId: string, role: Role) =>
     api<Member>(`${ws(id)}/members/${userId}`, { method: "PATCH", body: { role } }),
   removeMember: (id: string, userId: string) => api<void>(`${ws(id)}/members/${userId}`, { method: "DELETE" }),
   settings: (id: string) => api<WorkspaceSettings>(`${ws(id)}/settings`),
   patchSettings: (id: string, patch: SettingsPatch) =>
     api<WorkspaceSettings>(`${ws(id)}/settings`, { method: "PATCH", body: patch }),
+};
+
+/** Invitations addressed to the signed-in user's email. */
+export const invitationApi = {
+  mine: () => api<Schemas["MyInvitationList"]>("/invitations"),
+  accept: (invitationId: string) => api<Workspace>(`/invitations/${invitationId}/accept`, { method: "POST" }),
+  decline: (invitationId: string) => api<void>(`/invitations/${invitationId}/decline`, { method: "POST" }),
 };
 
 export interface KnowledgeQuery {

@@ -13,6 +13,8 @@ export type Me = Schemas["UserRead"];
 export type Workspace = Schemas["WorkspaceRead"];
 export type Member = Schemas["MemberRead"];
 export type Role = Member["role"];
+export type Invitation = Schemas["InvitationRead"];
+export type MyInvitation = Schemas["MyInvitationRead"];
 
 export type WorkspaceSettings = Schemas["WorkspaceSettingsRead"];
 export type Strictness = WorkspaceSettings["qa"]["offtopic_strictness"];

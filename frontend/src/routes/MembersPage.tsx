@@ -9,7 +9,8 @@ import { Select } from "../components/ui/Select";
 import { Skeleton } from "../components/ui/Skeleton";
 import { useToast } from "../components/ui/Toast";
 import { useAuth } from "../features/auth/AuthProvider";
-import { useMemberMutations, useMembers } from "../features/workspaces/hooks";
+import { InvitationsTable } from "../features/workspaces/InvitationsTable";
+import { useInvitationMutations, useMemberMutations, useMembers } from "../features/workspaces/hooks";
 import { useCurrentWorkspace } from "../features/workspaces/WorkspaceContext";
 import { useI18n } from "../lib/i18n";
 
@@ -22,7 +23,8 @@ export function MembersPage() {
   const { me } = useAuth();
   const isOwner = ws.role === "owner";
   const { data, isPending, error } = useMembers(ws.id);
-  const { add, setRole, remove } = useMemberMutations(ws.id);
+  const { setRole, remove } = useMemberMutations(ws.id);
+  const { invite } = useInvitationMutations(ws.id);
   const [email, setEmail] = useState("");
   const [role, setNewRole] = useState<Role>("member");
   const [formError, setFormError] = useState<string | null>(null);
@@ -34,12 +36,13 @@ export function MembersPage() {
       return;
     }
     setFormError(null);
-    add.mutate(
+    invite.mutate(
       { email: email.trim(), role },
       {
-        onSuccess: () => {
+        onSuccess: (sent) => {
           setEmail("");
-          toast.show(t("members.added"), "success");
+          // The same words whether or not the address has an account: the server does not say either.
+          toast.show(t("members.invited", { email: sent.email }), "success");
         },
         onError: (err) => setFormError(err.message),
       },
@@ -118,6 +121,7 @@ export function MembersPage() {
             {t("members.add")}
           </h2>
           <Card>
+            <p className="muted small">{t("members.inviteHint")}</p>
             <form className="inline-form" onSubmit={submit} noValidate>
               <Field label={t("members.email")} error={formError}>
                 <Input type="email" value={email} onChange={(e) => setEmail(e.target.value)} />
@@ -131,11 +135,19 @@ export function MembersPage() {
                   ))}
                 </Select>
               </Field>
-              <Button type="submit" variant="primary" loading={add.isPending}>
-                {t("common.add")}
+              <Button type="submit" variant="primary" loading={invite.isPending}>
+                {t("members.invite")}
               </Button>
             </form>
           </Card>
+        </section>
+      )}
+      {isOwner && (
+        <section className="section" aria-labelledby="pending-invitations-title">
+          <h2 id="pending-invitations-title" className="section-title">
+            {t("members.pending")}
+          </h2>
+          <InvitationsTable workspaceId={ws.id} />
         </section>
       )}
     </div>

@@ -5,6 +5,7 @@ import { EmptyState } from "../components/ui/EmptyState";
 import { ErrorNote } from "../components/ui/ErrorNote";
 import { Skeleton } from "../components/ui/Skeleton";
 import { CreateWorkspaceForm } from "../features/workspaces/CreateWorkspaceForm";
+import { MyInvitations } from "../features/workspaces/MyInvitations";
 import { useWorkspaces } from "../features/workspaces/hooks";
 import { formatDate } from "../lib/format";
 import { useI18n } from "../lib/i18n";
@@ -18,6 +19,7 @@ export function WorkspacesPage() {
       <header className="page-head">
         <h1 className="page-title">{t("ws.title")}</h1>
       </header>
+      <MyInvitations />
       <section aria-labelledby="ws-list-title" className="section">
         <h2 id="ws-list-title" className="sr-only">
           {t("ws.title")}
