@@ -207,6 +207,9 @@ class ChatMessage(Base):
     session_id: Mapped[uuid.UUID] = mapped_column(
         UUID(as_uuid=True), ForeignKey("chat_sessions.id", ondelete="CASCADE"), nullable=False)
     role: Mapped[str] = mapped_column(String(16), nullable=False)
+    # An answer's question (concurrent messages in one session answer out of order).
+    reply_to_id: Mapped[uuid.UUID | None] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("chat_messages.id", ondelete="CASCADE"))
     content: Mapped[str] = mapped_column(Text, nullable=False, default="")
     sources: Mapped[list] = mapped_column(JSONB, nullable=False, default=list, server_default="[]")
     followups: Mapped[list] = mapped_column(JSONB, nullable=False, default=list, server_default="[]")

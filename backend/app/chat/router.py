@@ -61,20 +61,21 @@ async def send_message(session_id: uuid.UUID, body: MessageCreate, ws: CurrentWo
                        stream: bool = True):
     """Ask a question; the answer streams as SSE (meta, sources, token…, followups, done), or JSON with ?stream=false.
 
-    503 with Retry-After when more questions wait to be planned than the server takes at once."""
+    The question is saved first and its answer always saved, whether or not the client stays; 503 with
+    Retry-After (nothing saved) when more questions wait to be planned than the server takes at once."""
     await service.get_session(session=session, ws_id=ws.id, user_id=ws.user.id, session_id=session_id)
     await session.close()  # the answer reads and writes in short transactions of its own; hold nothing meanwhile
-    exchange = await service.prepare(ws_id=ws.id, user_id=ws.user.id, session_id=session_id, content=body.content,
-                                     followup_entry_id=body.followup_entry_id)
+    answer = await service.ask(ws_id=ws.id, user_id=ws.user.id, session_id=session_id, content=body.content,
+                               followup_entry_id=body.followup_entry_id)
     if not stream:
-        await service.finish(exchange)
+        await service.finish(answer)
         msgs = {m.id: m for m in await service.list_messages(session=session, ws_id=ws.id, session_id=session_id)}
         await session.close()
-        return ExchangeRead(user_message=MessageRead.model_validate(msgs[exchange.user_message_id]),
-                            assistant_message=MessageRead.model_validate(msgs[exchange.assistant_id]))
+        return ExchangeRead(user_message=MessageRead.model_validate(msgs[answer.question_id]),
+                            assistant_message=MessageRead.model_validate(msgs[answer.id]))
 
     async def frames():
-        async for event in service.stream(exchange):
+        async for event in answer.events():
             yield event.encode()
 
     return StreamingResponse(frames(), media_type="text/event-stream",

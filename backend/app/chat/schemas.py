@@ -48,6 +48,7 @@ class MessageRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
     id: uuid.UUID
     role: Literal["user", "assistant"]
+    reply_to_id: uuid.UUID | None  # an answer's question (None on questions)
     content: str
     sources: list[SourceRead]
     followups: list[FollowupRead]

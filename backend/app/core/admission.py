@@ -40,13 +40,26 @@ class Admission:
         """Seconds until the queue as it stands has drained, rounded up (at least 1)."""
         return max(1, math.ceil((self.waiting + self.active) * self._avg_s / self.limit))
 
-    @asynccontextmanager
-    async def slot(self) -> AsyncIterator[None]:
-        """Hold one slot for the body; wait for it in the queue, or raise Overloaded."""
-        if self._slots.locked() and self.waiting >= self.queue:
+    def reserve(self) -> None:
+        """Take a place in line now, or raise Overloaded; `slot(reserved=True)` then waits with it.
+
+        A request reserves before it writes anything, so a full queue is answered 503 with nothing saved.
+        """
+        if self.active + self.waiting >= self.limit + self.queue:
             raise Overloaded("지금 질문이 많아 바로 답할 수 없습니다. 잠시 후 다시 시도해 주세요.",
                              retry_after=self.retry_after())
         self.waiting += 1
+
+    def cancel(self) -> None:
+        """Give back a reservation that will not be used."""
+        self.waiting -= 1
+
+    @asynccontextmanager
+    async def slot(self, *, reserved: bool = False) -> AsyncIterator[None]:
+        """Hold one slot for the body; wait for it in line (with a reservation, or taking one), or raise
+        Overloaded when the line is full or the turn does not come within `wait_s`."""
+        if not reserved:
+            self.reserve()
         try:
             async with asyncio.timeout(self.wait_s):
                 await self._slots.acquire()

@@ -381,7 +381,8 @@ export interface paths {
          * Send Message
          * @description Ask a question; the answer streams as SSE (meta, sources, token…, followups, done), or JSON with ?stream=false.
          *
-         *     503 with Retry-After when more questions wait to be planned than the server takes at once.
+         *     The question is saved first and its answer always saved, whether or not the client stays; 503 with
+         *     Retry-After (nothing saved) when more questions wait to be planned than the server takes at once.
          */
         post: operations["send_message_api_v1_workspaces__workspace_id__chat_sessions__session_id__messages_post"];
         delete?: never;
@@ -1072,6 +1073,8 @@ export interface components {
             };
             /** Refused */
             refused: boolean;
+            /** Reply To Id */
+            reply_to_id: string | null;
             /**
              * Role
              * @enum {string}
