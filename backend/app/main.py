@@ -127,6 +127,8 @@ def _mount_spa(app: FastAPI, dist: Path) -> None:
 
     @app.get("/{path:path}", include_in_schema=False)
     async def spa(path: str):
+        if "\x00" in path:  # `/%00`: no file has such a name, and resolve() raises on it
+            return envelope(404, "not_found", "No such page.")
         candidate = (dist / path).resolve()
         if path and candidate.is_file() and dist.resolve() in candidate.parents:
             return FileResponse(candidate)

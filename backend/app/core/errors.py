@@ -57,6 +57,8 @@ class RateLimited(AppError):
 def envelope(status: int, code: str, message: str, headers: dict | None = None,
              extra: dict | None = None) -> JSONResponse:
     """Build the standard error response."""
+    # A message may quote the client's input (a field name); a lone surrogate in it cannot be encoded as UTF-8.
+    message = message.encode("utf-8", "backslashreplace").decode("utf-8")
     return JSONResponse({"error": code, "message": message} | (extra or {}), status_code=status, headers=headers)
 
 

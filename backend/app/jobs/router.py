@@ -1,6 +1,6 @@
 import uuid
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from sqlalchemy import select
 
 from app.core.db import SessionDep
@@ -13,7 +13,7 @@ router = APIRouter(tags=["jobs"])
 
 
 @router.get("/jobs", response_model=dict[str, list[JobRead]])
-async def list_jobs(ws: CurrentWorkspace, session: SessionDep, limit: int = 20):
+async def list_jobs(ws: CurrentWorkspace, session: SessionDep, limit: int = Query(20, ge=1, le=100)):
     """Recent jobs of the workspace."""
     rows = (await session.execute(select(Job).where(Job.workspace_id == ws.id)
                                   .order_by(Job.created_at.desc()).limit(min(limit, 100)))).scalars()

@@ -3,21 +3,23 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.core.types import SafeStr
+
 
 class EntryCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    question: str = Field(min_length=2, max_length=500)
-    answer: str = Field(min_length=1, max_length=20000)
-    category: str | None = Field(None, max_length=100)
-    related: list[str] = Field(default_factory=list, max_length=20)
+    question: SafeStr = Field(min_length=2, max_length=500)
+    answer: SafeStr = Field(min_length=1, max_length=20000)
+    category: SafeStr | None = Field(None, max_length=100)
+    related: list[SafeStr] = Field(default_factory=list, max_length=20)
 
 
 class EntryUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    question: str | None = Field(None, min_length=2, max_length=500)
-    answer: str | None = Field(None, min_length=1, max_length=20000)
-    category: str | None = Field(None, max_length=100)
-    related: list[str] | None = Field(None, max_length=20)
+    question: SafeStr | None = Field(None, min_length=2, max_length=500)
+    answer: SafeStr | None = Field(None, min_length=1, max_length=20000)
+    category: SafeStr | None = Field(None, max_length=100)
+    related: list[SafeStr] | None = Field(None, max_length=20)
 
 
 class EntryRead(BaseModel):
