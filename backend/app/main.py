@@ -18,6 +18,7 @@ from app.core import admission
 from app.core.config import get_settings
 from app.core.db import dispose_engine, get_engine, pool_status
 from app.core.errors import envelope, install_error_handlers
+from app.core.limits import BodyLimitMiddleware
 from app.core.queue import close_queue, get_queue
 from app.llm.router import router as models_router
 from app.workspaces.router import router as workspaces_router
@@ -63,6 +64,7 @@ def create_app() -> FastAPI:
     app = FastAPI(title="Sangdam API", version="0.1.0", lifespan=lifespan,
                   openapi_url="/api/v1/openapi.json", docs_url="/api/v1/docs", redoc_url=None)
     install_error_handlers(app)
+    app.add_middleware(BodyLimitMiddleware, upload_max_mb=settings.upload_max_mb)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins.split(","),
                            allow_methods=["*"], allow_headers=["*"])
