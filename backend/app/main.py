@@ -18,6 +18,7 @@ from app.core import admission
 from app.core.config import get_settings
 from app.core.db import dispose_engine, get_engine, pool_status
 from app.core.errors import envelope, install_error_handlers
+from app.core.headers import SecurityHeadersMiddleware
 from app.core.limits import BodyLimitMiddleware
 from app.core.queue import close_queue, get_queue
 from app.llm.router import router as models_router
@@ -65,6 +66,7 @@ def create_app() -> FastAPI:
                   openapi_url="/api/v1/openapi.json", docs_url="/api/v1/docs", redoc_url=None)
     install_error_handlers(app)
     app.add_middleware(BodyLimitMiddleware, upload_max_mb=settings.upload_max_mb)
+    app.add_middleware(SecurityHeadersMiddleware)  # added last: outermost, so every reply carries the headers
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins.split(","),
                            allow_methods=["*"], allow_headers=["*"])
@@ -110,8 +112,10 @@ def create_app() -> FastAPI:
 
 
 @lru_cache
-def _api_paths(app: FastAPI) -> list[re.Pattern]:
-    return [re.compile(re.sub(r"\{[^}]+\}", "[^/]+", p)) for p in app.openapi()["paths"]]
+def _api_paths(app: FastAPI) -> list[tuple[re.Pattern, frozenset[str]]]:
+    """Each documented path as a pattern, with the methods it answers."""
+    return [(re.compile(re.sub(r"\{[^}]+\}", "[^/]+", p)), frozenset(m.upper() for m in ops))
+            for p, ops in app.openapi()["paths"].items()]
 
 
 def _mount_spa(app: FastAPI, dist: Path) -> None:
@@ -122,9 +126,12 @@ def _mount_spa(app: FastAPI, dist: Path) -> None:
 
     @app.api_route("/api/{path:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False)
     async def api_not_found(request: Request, path: str):
-        # A known path with another method is a 405, as Starlette would answer without this catch-all.
-        if any(p.fullmatch(request.url.path) for p in _api_paths(app)):
-            return envelope(405, "method_not_allowed", "Method Not Allowed")
+        # A known path with another method is a 405 naming the allowed ones, as Starlette answers without this
+        # catch-all (HEAD comes with GET).
+        allowed = set().union(*(m for p, m in _api_paths(app) if p.fullmatch(request.url.path)))
+        if allowed:
+            allowed |= {"HEAD"} if "GET" in allowed else set()
+            return envelope(405, "method_not_allowed", "Method Not Allowed", {"Allow": ", ".join(sorted(allowed))})
         return envelope(404, "not_found", "No such API route.")
 
     @app.get("/{path:path}", include_in_schema=False)
