@@ -132,3 +132,20 @@ def test_helpers_parse_what_they_should():
             "  b:\n    build: ./z\n    env_file: [one.env]\n")
     assert compose_builds(text) == [("./x", "y.Dockerfile"), ("./z", "Dockerfile")]
     assert compose_env_files(text) == [(".env.example", True), (".env", False), ("one.env", True)]
+
+
+def test_nginx_limits_and_headers_match_the_api():
+    """nginx refuses the uploads the API refuses and sends the SPA the API's security headers."""
+    import subprocess
+
+    from app.core.headers import COMMON, SPA_CSP
+    from app.core.limits import upload_body_max
+
+    conf = (ROOT / "infra" / "nginx.conf").read_text(encoding="utf-8")
+    assert re.search(r"client_max_body_size \$\{NGINX_BODY_MAX_KB\}k;", conf)
+    envsh = ROOT / "infra" / "nginx-limits.envsh"
+    out = subprocess.run(["sh", "-c", f'. "{envsh}"; echo "$NGINX_BODY_MAX_KB"'], env={"UPLOAD_MAX_MB": "7"},
+                         capture_output=True, text=True, check=True).stdout
+    assert int(out) * 1024 == upload_body_max(7)
+    headers = dict(re.findall(r'add_header ([\w-]+) "([^"]+)" always;', conf))
+    assert headers == {"Content-Security-Policy": SPA_CSP} | COMMON
