@@ -17,7 +17,7 @@ from app.auth.router import router as auth_router
 from app.core import admission
 from app.core.config import get_settings
 from app.core.db import dispose_engine, get_engine, pool_status
-from app.core.errors import envelope, install_error_handlers
+from app.core.errors import envelope, error_responses, install_error_handlers
 from app.core.headers import SecurityHeadersMiddleware
 from app.core.limits import BodyLimitMiddleware
 from app.core.queue import close_queue, get_queue
@@ -71,13 +71,15 @@ def create_app() -> FastAPI:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins.split(","),
                            allow_methods=["*"], allow_headers=["*"])
 
-    api = APIRouter(prefix="/api/v1")
-    api.include_router(auth_router)
-    api.include_router(workspaces_router)
-    api.include_router(admin_router)
-    api.include_router(models_router)
+    # Every reply a route can give is documented (the SPA's types and schemathesis's checks read them).
+    api = APIRouter(prefix="/api/v1", responses=error_responses(400, 413, 422, 503))
+    api.include_router(auth_router, responses=error_responses(401, 429))
+    api.include_router(workspaces_router, responses=error_responses(401, 403))
+    api.include_router(admin_router, responses=error_responses(401, 403))
+    api.include_router(models_router, responses=error_responses(401, 403))
     for r in _scoped_routers():
-        api.include_router(r, prefix="/workspaces/{workspace_id}")
+        api.include_router(r, prefix="/workspaces/{workspace_id}",
+                           responses=error_responses(401, 403, 404, 409, 415, 502))
     app.include_router(api)
 
     head = _migration_head()

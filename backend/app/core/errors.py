@@ -5,6 +5,7 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -15,6 +16,28 @@ _DEFAULT_CODES = {
     409: "conflict", 413: "payload_too_large", 415: "unsupported_media_type", 422: "validation_error",
     429: "rate_limited", 500: "internal_error", 503: "unavailable",
 }
+
+
+class ErrorRead(BaseModel):
+    """The error envelope every 4xx/5xx reply carries (503 overloaded adds retry_after)."""
+
+    model_config = ConfigDict(extra="allow")
+    error: str
+    message: str
+
+
+_DESCRIPTIONS = {
+    400: "Bad request", 401: "Not logged in, or the token is invalid or expired", 403: "The role does not allow it",
+    404: "No such resource in this workspace (also for workspaces the caller is not a member of)",
+    409: "Conflicts with the current state", 413: "The request body is too large",
+    415: "Unsupported file type", 422: "The request failed validation", 429: "Too many attempts; try later",
+    502: "The language model failed", 503: "Overloaded; retry after Retry-After seconds",
+}
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict]:
+    """OpenAPI `responses=` documenting the error envelope for each status."""
+    return {s: {"model": ErrorRead, "description": _DESCRIPTIONS[s]} for s in statuses}
 
 
 class AppError(Exception):

@@ -1,7 +1,7 @@
 import uuid
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from app.core.types import SafeStr
 
@@ -20,6 +20,14 @@ class EntryUpdate(BaseModel):
     answer: SafeStr | None = Field(None, min_length=1, max_length=20000)
     category: SafeStr | None = Field(None, max_length=100)
     related: list[SafeStr] | None = Field(None, max_length=20)
+
+    @model_validator(mode="after")
+    def _only_category_may_be_null(self) -> "EntryUpdate":
+        # Absent means unchanged; an explicit null question, answer or related list used to reach the index (500).
+        for name in ("question", "answer", "related"):
+            if name in self.model_fields_set and getattr(self, name) is None:
+                raise ValueError(f"{name} may be left out but not null")
+        return self
 
 
 class EntryRead(BaseModel):

@@ -96,3 +96,16 @@ async def test_admin_usage_days_is_bounded(client):
 async def test_nul_in_a_page_path_is_404(client, path):
     r = await client.get(path)
     assert r.status_code == 404 and r.json()["error"] == "not_found"
+
+
+async def test_entry_update_refuses_null_for_what_cannot_be_empty(client, owner_ws):
+    """Found by schemathesis: PATCH {"related": null} reached the index and answered 500."""
+    owner, ws = owner_ws
+    base = f"/api/v1/workspaces/{ws['id']}/knowledge"
+    entry = (await client.post(base, json={"question": "질문이에요", "answer": "답변", "category": "배송"},
+                               headers=owner.headers)).json()
+    for field in ("question", "answer", "related"):
+        r = await client.patch(f"{base}/{entry['id']}", json={field: None}, headers=owner.headers)
+        assert r.status_code == 422 and "not null" in r.json()["message"], r.text
+    r = await client.patch(f"{base}/{entry['id']}", json={"category": None}, headers=owner.headers)
+    assert r.status_code == 200 and r.json()["category"] is None
