@@ -17,7 +17,7 @@ from app.auth.router import router as auth_router
 from app.core import admission
 from app.core.config import get_settings
 from app.core.db import dispose_engine, get_engine, pool_status
-from app.core.errors import envelope, error_responses, install_error_handlers
+from app.core.errors import UnhandledErrorMiddleware, envelope, error_responses, install_error_handlers
 from app.core.headers import SecurityHeadersMiddleware
 from app.core.limits import BodyLimitMiddleware
 from app.core.queue import close_queue, get_queue
@@ -66,6 +66,7 @@ def create_app() -> FastAPI:
                   openapi_url="/api/v1/openapi.json", docs_url="/api/v1/docs", redoc_url=None)
     install_error_handlers(app)
     app.add_middleware(BodyLimitMiddleware, upload_max_mb=settings.upload_max_mb)
+    app.add_middleware(UnhandledErrorMiddleware)
     app.add_middleware(SecurityHeadersMiddleware)  # added last: outermost, so every reply carries the headers
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins.split(","),

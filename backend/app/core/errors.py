@@ -8,6 +8,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 log = logging.getLogger(__name__)
 
@@ -119,3 +120,33 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _unhandled(_: Request, exc: Exception):
         log.exception("unhandled error", exc_info=exc)
         return envelope(500, "internal_error", "Something went wrong on our side.")
+
+
+class UnhandledErrorMiddleware:
+    """Answer an exception no handler took with the 500 envelope, and keep the connection open.
+
+    Starlette's outermost error middleware sends its 500 and then re-raises, and uvicorn answers a re-raise after
+    a reply by closing the socket: a keep-alive client saw its connection reset after a 500.
+    """
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        started = False
+
+        async def tracking(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking)
+        except Exception as exc:
+            if started:  # half a reply is out; only closing the connection can tell the client
+                raise
+            log.exception("unhandled error", exc_info=exc)
+            await envelope(500, "internal_error", "Something went wrong on our side.")(scope, receive, send)
+
