@@ -65,9 +65,11 @@ def create_app() -> FastAPI:
     app = FastAPI(title="Sangdam API", version="0.1.0", lifespan=lifespan,
                   openapi_url="/api/v1/openapi.json", docs_url="/api/v1/docs", redoc_url=None)
     install_error_handlers(app)
+    # Each middleware added wraps the ones before it: the headers go on every reply, 500s and 413s included,
+    # and CORS (when on) wraps them all so a browser can read even those.
     app.add_middleware(BodyLimitMiddleware, upload_max_mb=settings.upload_max_mb)
     app.add_middleware(UnhandledErrorMiddleware)
-    app.add_middleware(SecurityHeadersMiddleware)  # added last: outermost, so every reply carries the headers
+    app.add_middleware(SecurityHeadersMiddleware)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins.split(","),
                            allow_methods=["*"], allow_headers=["*"])
