@@ -7,6 +7,8 @@ COPY frontend/ ./
 RUN npm run build
 
 FROM nginx:1.27-alpine
-COPY infra/nginx.conf /etc/nginx/conf.d/default.conf
+# A template: the entrypoint sources the .envsh (NGINX_BODY_MAX_KB from UPLOAD_MAX_MB), then substitutes it.
+COPY infra/nginx.conf /etc/nginx/templates/default.conf.template
+COPY infra/nginx-limits.envsh /docker-entrypoint.d/15-sangdam-limits.envsh
 COPY --from=web /src/frontend/dist /usr/share/nginx/html
 EXPOSE 80

@@ -18,7 +18,9 @@ from app.auth.router import router as auth_router
 from app.core import admission
 from app.core.config import get_settings
 from app.core.db import dispose_engine, get_engine, pool_status
-from app.core.errors import envelope, install_error_handlers
+from app.core.errors import UnhandledErrorMiddleware, envelope, error_responses, install_error_handlers
+from app.core.headers import SecurityHeadersMiddleware
+from app.core.limits import BodyLimitMiddleware
 from app.core.queue import close_queue, get_queue
 from app.core.security import check_secret_key
 from app.jobs.router import admin_router as admin_jobs_router
@@ -68,6 +70,11 @@ def create_app() -> FastAPI:
     app = FastAPI(title="Sangdam API", version="0.1.0", lifespan=lifespan,
                   openapi_url="/api/v1/openapi.json", docs_url="/api/v1/docs", redoc_url=None)
     install_error_handlers(app)
+    # Each middleware added wraps the ones before it: the headers go on every reply, 500s and 413s included,
+    # and CORS (when on) wraps them all so a browser can read even those.
+    app.add_middleware(BodyLimitMiddleware, upload_max_mb=settings.upload_max_mb)
+    app.add_middleware(UnhandledErrorMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware)
     if settings.forwarded_allow_ips:
         # Servers run with --no-proxy-headers: only the proxies named here may say who the client is (the login
         # limits count per client address, so a believed header from anyone else would reset them at will).
@@ -76,14 +83,16 @@ def create_app() -> FastAPI:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins.split(","),
                            allow_methods=["*"], allow_headers=["*"])
 
-    api = APIRouter(prefix="/api/v1")
-    api.include_router(auth_router)
-    api.include_router(workspaces_router)
-    api.include_router(admin_router)
-    api.include_router(models_router)
-    api.include_router(admin_jobs_router)
+    # Every reply a route can give is documented (the SPA's types and schemathesis's checks read them).
+    api = APIRouter(prefix="/api/v1", responses=error_responses(400, 413, 422, 503))
+    api.include_router(auth_router, responses=error_responses(401, 429))
+    api.include_router(workspaces_router, responses=error_responses(401, 403))
+    api.include_router(admin_router, responses=error_responses(401, 403))
+    api.include_router(models_router, responses=error_responses(401, 403))
+    api.include_router(admin_jobs_router, responses=error_responses(401, 403))
     for r in _scoped_routers():
-        api.include_router(r, prefix="/workspaces/{workspace_id}")
+        api.include_router(r, prefix="/workspaces/{workspace_id}",
+                           responses=error_responses(401, 403, 404, 409, 415, 502))
     app.include_router(api)
 
     head = _migration_head()
@@ -118,8 +127,10 @@ def create_app() -> FastAPI:
 
 
 @lru_cache
-def _api_paths(app: FastAPI) -> list[re.Pattern]:
-    return [re.compile(re.sub(r"\{[^}]+\}", "[^/]+", p)) for p in app.openapi()["paths"]]
+def _api_paths(app: FastAPI) -> list[tuple[re.Pattern, frozenset[str]]]:
+    """Each documented path as a pattern, with the methods it answers."""
+    return [(re.compile(re.sub(r"\{[^}]+\}", "[^/]+", p)), frozenset(m.upper() for m in ops))
+            for p, ops in app.openapi()["paths"].items()]
 
 
 def _mount_spa(app: FastAPI, dist: Path) -> None:
@@ -130,13 +141,18 @@ def _mount_spa(app: FastAPI, dist: Path) -> None:
 
     @app.api_route("/api/{path:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False)
     async def api_not_found(request: Request, path: str):
-        # A known path with another method is a 405, as Starlette would answer without this catch-all.
-        if any(p.fullmatch(request.url.path) for p in _api_paths(app)):
-            return envelope(405, "method_not_allowed", "Method Not Allowed")
+        # A known path with another method is a 405 naming the allowed ones, as Starlette answers without this
+        # catch-all (HEAD comes with GET).
+        allowed = set().union(*(m for p, m in _api_paths(app) if p.fullmatch(request.url.path)))
+        if allowed:
+            allowed |= {"HEAD"} if "GET" in allowed else set()
+            return envelope(405, "method_not_allowed", "Method Not Allowed", {"Allow": ", ".join(sorted(allowed))})
         return envelope(404, "not_found", "No such API route.")
 
     @app.get("/{path:path}", include_in_schema=False)
     async def spa(path: str):
+        if "\x00" in path:  # `/%00`: no file has such a name, and resolve() raises on it
+            return envelope(404, "not_found", "No such page.")
         candidate = (dist / path).resolve()
         if path and candidate.is_file() and dist.resolve() in candidate.parents:
             return FileResponse(candidate)

@@ -255,3 +255,18 @@ def test_k8s_schema_check_rejects_broken_manifests():
     assert schema_errors(good) is None
     assert schema_errors({**good, "spec": {"ports": [{"port": "eighty"}]}})
     assert schema_errors({**good, "spec": {"ports": [{"port": 80}], "selectr": {}}})
+def test_nginx_limits_and_headers_match_the_api():
+    """nginx refuses the uploads the API refuses and sends the SPA the API's security headers."""
+    import subprocess
+
+    from app.core.headers import COMMON, SPA_CSP
+    from app.core.limits import upload_body_max
+
+    conf = (ROOT / "infra" / "nginx.conf").read_text(encoding="utf-8")
+    assert re.search(r"client_max_body_size \$\{NGINX_BODY_MAX_KB\}k;", conf)
+    envsh = ROOT / "infra" / "nginx-limits.envsh"
+    out = subprocess.run(["sh", "-c", f'. "{envsh}"; echo "$NGINX_BODY_MAX_KB"'], env={"UPLOAD_MAX_MB": "7"},
+                         capture_output=True, text=True, check=True).stdout
+    assert int(out) * 1024 == upload_body_max(7)
+    headers = dict(re.findall(r'add_header ([\w-]+) "([^"]+)" always;', conf))
+    assert headers == {"Content-Security-Policy": SPA_CSP} | COMMON

@@ -1,6 +1,6 @@
 """Platform-admin views: users, workspaces, usage."""
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from sqlalchemy import text
 
 from app.admin.schemas import AdminUserList, AdminWorkspaceList, UsageList
@@ -33,7 +33,7 @@ async def list_workspaces(_: AdminUser, session: SessionDep):
 
 
 @router.get("/usage", response_model=UsageList)
-async def usage(_: AdminUser, session: SessionDep, days: int = 30):
+async def usage(_: AdminUser, session: SessionDep, days: int = Query(30, ge=1, le=3660)):
     """Per-workspace answer counts, refusals, feedback, tokens and latency over the last `days`."""
     rows = (await session.execute(text(
         "select w.id as workspace_id, w.name as workspace_name, count(m.id) as messages, "

@@ -2,14 +2,16 @@ import uuid
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.core.types import SafeStr
+
 
 class LoginRequest(BaseModel):
-    email: str = Field(min_length=3, max_length=320)
-    password: str = Field(min_length=1, max_length=200)
+    email: SafeStr = Field(min_length=3, max_length=320)
+    password: SafeStr = Field(min_length=1, max_length=200)
 
 
 class RefreshRequest(BaseModel):
-    refresh_token: str = Field(min_length=10, max_length=200)
+    refresh_token: SafeStr = Field(min_length=10, max_length=200)
 
 
 class TokenPair(BaseModel):

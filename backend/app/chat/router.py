@@ -17,12 +17,13 @@ from app.chat.schemas import (
 )
 from app.core.db import SessionDep
 from app.core.deps import CurrentWorkspace
+from app.core.types import SafeStr
 
 router = APIRouter(prefix="/chat", tags=["chat"])
 
 
 @router.get("/sessions", response_model=SessionList)
-async def list_sessions(ws: CurrentWorkspace, session: SessionDep, q: str | None = None):
+async def list_sessions(ws: CurrentWorkspace, session: SessionDep, q: SafeStr | None = None):
     """The caller's conversations, newest first."""
     return SessionList(items=await service.list_sessions(session=session, ws_id=ws.id, user_id=ws.user.id, q=q))
 

@@ -4,13 +4,15 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.core.types import SafeStr
+
 
 class SessionCreate(BaseModel):
-    title: str | None = Field(None, max_length=200)
+    title: SafeStr | None = Field(None, max_length=200)
 
 
 class SessionUpdate(BaseModel):
-    title: str = Field(min_length=1, max_length=200)
+    title: SafeStr = Field(min_length=1, max_length=200)
 
 
 class SessionRead(BaseModel):
@@ -27,7 +29,7 @@ class SessionList(BaseModel):
 
 class MessageCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    content: str = Field(min_length=1, max_length=2000)
+    content: SafeStr = Field(min_length=1, max_length=2000)
     followup_entry_id: uuid.UUID | None = None
 
 

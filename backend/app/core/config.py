@@ -57,7 +57,11 @@ class Settings(BaseSettings):
     preload_models: bool = Field(True, alias="PRELOAD_MODELS")
 
     # Limits
-    upload_max_mb: int = Field(20, alias="UPLOAD_MAX_MB")
+    upload_max_mb: int = Field(20, alias="UPLOAD_MAX_MB", ge=1)
+    # What one knowledge file may decode to (a pickle may refer to one string many times; gzip expands).
+    import_max_entries: int = Field(20_000, alias="IMPORT_MAX_ENTRIES", ge=1)
+    import_max_entry_chars: int = Field(20_000, alias="IMPORT_MAX_ENTRY_CHARS", ge=1)
+    import_max_chars: int = Field(10_000_000, alias="IMPORT_MAX_CHARS", ge=1)
     # Answers planned at once per API process (embedding, search, decision: CPU-bound), how many more may wait
     # for a turn, and for how long; past either limit a chat message gets 503 with Retry-After at once.
     chat_plan_concurrency: int = Field(8, alias="CHAT_PLAN_CONCURRENCY", ge=1)

@@ -5,8 +5,10 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 log = logging.getLogger(__name__)
 
@@ -15,6 +17,28 @@ _DEFAULT_CODES = {
     409: "conflict", 413: "payload_too_large", 415: "unsupported_media_type", 422: "validation_error",
     429: "rate_limited", 500: "internal_error", 503: "unavailable",
 }
+
+
+class ErrorRead(BaseModel):
+    """The error envelope every 4xx/5xx reply carries (503 overloaded adds retry_after)."""
+
+    model_config = ConfigDict(extra="allow")
+    error: str
+    message: str
+
+
+_DESCRIPTIONS = {
+    400: "Bad request", 401: "Not logged in, or the token is invalid or expired", 403: "The role does not allow it",
+    404: "No such resource in this workspace (also for workspaces the caller is not a member of)",
+    409: "Conflicts with the current state", 413: "The request body is too large",
+    415: "Unsupported file type", 422: "The request failed validation", 429: "Too many attempts; try later",
+    502: "The language model failed", 503: "Overloaded; retry after Retry-After seconds",
+}
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict]:
+    """OpenAPI `responses=` documenting the error envelope for each status."""
+    return {s: {"model": ErrorRead, "description": _DESCRIPTIONS[s]} for s in statuses}
 
 
 class AppError(Exception):
@@ -57,6 +81,8 @@ class RateLimited(AppError):
 def envelope(status: int, code: str, message: str, headers: dict | None = None,
              extra: dict | None = None) -> JSONResponse:
     """Build the standard error response."""
+    # A message may quote the client's input (a field name); a lone surrogate in it cannot be encoded as UTF-8.
+    message = message.encode("utf-8", "backslashreplace").decode("utf-8")
     return JSONResponse({"error": code, "message": message} | (extra or {}), status_code=status, headers=headers)
 
 
@@ -94,3 +120,33 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _unhandled(_: Request, exc: Exception):
         log.exception("unhandled error", exc_info=exc)
         return envelope(500, "internal_error", "Something went wrong on our side.")
+
+
+class UnhandledErrorMiddleware:
+    """Answer an exception no handler took with the 500 envelope, and keep the connection open.
+
+    Starlette's outermost error middleware sends its 500 and then re-raises, and uvicorn answers a re-raise after
+    a reply by closing the socket: a keep-alive client saw its connection reset after a 500.
+    """
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        started = False
+
+        async def tracking(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking)
+        except Exception as exc:
+            if started:  # half a reply is out; only closing the connection can tell the client
+                raise
+            log.exception("unhandled error", exc_info=exc)
+            await envelope(500, "internal_error", "Something went wrong on our side.")(scope, receive, send)
+

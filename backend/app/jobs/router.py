@@ -4,6 +4,7 @@ from fastapi import APIRouter, Query
 
 from app.core.db import SessionDep
 from app.core.deps import AdminUser, CurrentWorkspace, EditorWorkspace
+from app.core.types import Offset, SafeStr
 from app.jobs import service
 from app.jobs.schemas import AdminJobList, AdminJobRead, JobList, JobRead, JobStatus
 
@@ -12,8 +13,8 @@ admin_router = APIRouter(prefix="/admin", tags=["admin"])
 
 
 @router.get("/jobs", response_model=JobList)
-async def list_jobs(ws: CurrentWorkspace, session: SessionDep, kind: str | None = None,
-                    status: JobStatus | None = None, offset: int = Query(0, ge=0),
+async def list_jobs(ws: CurrentWorkspace, session: SessionDep, kind: SafeStr | None = None,
+                    status: JobStatus | None = None, offset: Offset = 0,
                     limit: int = Query(20, ge=1, le=100)):
     """The workspace's jobs, newest first, whoever started them."""
     rows, total = await service.list_jobs(session=session, ws_id=ws.id, kind=kind, status=status,
@@ -40,9 +41,9 @@ async def retry_job(job_id: uuid.UUID, ws: EditorWorkspace, session: SessionDep)
 
 
 @admin_router.get("/jobs", response_model=AdminJobList)
-async def list_all_jobs(_: AdminUser, session: SessionDep, kind: str | None = None,
+async def list_all_jobs(_: AdminUser, session: SessionDep, kind: SafeStr | None = None,
                         status: JobStatus | None = None, workspace_id: uuid.UUID | None = None,
-                        offset: int = Query(0, ge=0), limit: int = Query(50, ge=1, le=200)):
+                        offset: Offset = 0, limit: int = Query(50, ge=1, le=200)):
     """Every workspace's jobs, newest first (platform admins)."""
     rows, total = await service.list_jobs(session=session, ws_id=workspace_id, kind=kind, status=status,
                                           offset=offset, limit=limit)

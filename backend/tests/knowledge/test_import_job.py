@@ -1,4 +1,5 @@
 import datetime
+import gzip
 import os
 import pickle
 import time
@@ -107,7 +108,13 @@ async def test_upload_rejections(client):
     ("evil.pkl", pickle.dumps(datetime.date.today()), "datetime"),
     ("faq.csv", "제목,비고\n배송은 언제 오나요?,메모\n".encode(), ""),
     ("faq.json", b"{not json", ""),
-], ids=["pickle-with-class", "csv-missing-answer-column", "broken-json"])
+    # 200 KB that refer to one long string from every entry: refused while loading, not indexed for minutes.
+    ("faq.pkl", pickle.dumps(dict.fromkeys([f"질문 {i}" for i in range(5_600)], "긴 답변 " * 10_000)), "longer than 20,000"),
+    ("faq.json", b"[" * 200_000 + b"]" * 200_000, "nested too deeply"),
+    ("faq.json", b'{"q": ' + b"1" * 5_000 + b"}", "digits"),
+    ("faq.json.gz", gzip.compress(b" " * (21 * 1024 * 1024)), "decompresses to more than 20 MB"),
+], ids=["pickle-with-class", "csv-missing-answer-column", "broken-json", "shared-string-pickle", "deep-json",
+        "huge-integer", "gzip-bomb"])
 async def test_bad_file_fails_the_job_and_writes_nothing(client, filename, data, message):
     owner = await make_actor(client)
     ws = await make_workspace(client, owner)
@@ -117,7 +124,7 @@ async def test_bad_file_fails_the_job_and_writes_nothing(client, filename, data,
     job = await finished_job(client, owner, ws["id"], r.json()["id"])
     assert job["status"] == "failed", job
     assert job["error"] and message in job["error"]
-    assert not job["error"].startswith(("retrying", "TypeError", "KeyError"))
+    assert not job["error"].startswith(("retrying", "TypeError", "KeyError", "RecursionError", "ValueError"))
     assert job["finished_at"] is not None
     assert await counts(ws["id"]) == (0, 0)
 

@@ -1,10 +1,11 @@
+import gzip
 import json
 import pickle
 from pathlib import Path
 
 import pytest
 
-from app.knowledge.parsing import KnowledgeFormatError, RawEntry, load_knowledge
+from app.knowledge.parsing import ImportLimits, KnowledgeFormatError, RawEntry, load_knowledge
 
 FAQ = Path(__file__).resolve().parents[3] / "../shared/data/smartstore/final_result.pkl"
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -117,3 +118,69 @@ def test_real_faq_loads():
     entries = load_knowledge(data, FAQ.name)
     assert len(entries) == 2717
     assert [e.question for e in entries] == list(pickle.loads(data))
+
+
+# ---- decoded-size bounds (a small file must not describe a huge knowledge base) ---------------------------
+
+def test_pickle_sharing_one_long_string_is_refused_per_entry():
+    shared = "긴 답변 " * 10_000  # 50,000 characters, stored once in the pickle, referred to by every entry
+    data = pickle.dumps({f"질문 {i}": shared for i in range(100)})
+    assert len(data) < 120_000
+    with pytest.raises(KnowledgeFormatError, match="entry '질문 0' is longer than 20,000 characters"):
+        load_knowledge(data, "faq.pkl")
+
+
+def test_pickle_decoding_to_billions_of_characters_is_refused_at_once():
+    shared = "가" * 5_000
+    related = [shared] * 100_000  # 5 * 10^8 characters per entry, 10^4 entries: 5 * 10^12 in all
+    data = pickle.dumps([{"question": "q", "answer": "a", "related": related}] * 10_000)
+    with pytest.raises(KnowledgeFormatError, match="item 0 is longer than"):
+        load_knowledge(data, "faq.pkl")
+
+
+def test_total_characters_and_entries_are_bounded():
+    answer = "답" * 5_000
+    with pytest.raises(KnowledgeFormatError, match="more than 10,000,000 characters"):
+        load_knowledge(pickle.dumps({f"q{i}": answer for i in range(2_500)}), "faq.pkl")
+    with pytest.raises(KnowledgeFormatError, match="more than 20,000 entries"):
+        load_knowledge(pickle.dumps({f"q{i}": "a" for i in range(20_001)}), "faq.pkl")
+    small = ImportLimits(max_entries=2, max_entry_chars=100, max_total_chars=110)
+    rows = "question,answer\n" + "".join(f"q{i},{'a' * 60}\n" for i in range(2))
+    with pytest.raises(KnowledgeFormatError, match="more than 110 characters"):
+        load_knowledge(rows.encode(), "faq.csv", small)
+    lines = "".join(json.dumps({"question": f"q{i}", "answer": "a"}) + "\n" for i in range(3))
+    with pytest.raises(KnowledgeFormatError, match="more than 2 entries"):
+        load_knowledge(lines.encode(), "faq.jsonl", small)
+
+
+def test_permanent_json_errors_are_readable():
+    deep = "[" * 200_000 + "]" * 200_000
+    with pytest.raises(KnowledgeFormatError, match="nested too deeply"):
+        load_knowledge(deep.encode(), "faq.json")
+    with pytest.raises(KnowledgeFormatError, match="line 1: nested too deeply"):
+        load_knowledge(deep.encode(), "faq.jsonl")
+    with pytest.raises(KnowledgeFormatError, match="invalid JSON in the file: .*digits"):
+        load_knowledge(('{"q": ' + "1" * 5_000 + "}").encode(), "faq.json")
+
+
+def test_pickle_nesting_and_huge_numbers_are_refused():
+    with pytest.raises(KnowledgeFormatError, match="more than 64 bits"):
+        load_knowledge(pickle.dumps({10**5000: "a"}), "faq.pkl")
+    depth = 100_000  # pickle.dumps itself recurses, so write the opcodes: EMPTY_LIST x n, APPEND x n-1, STOP
+    nested = b"\x80\x02" + b"]" * depth + b"a" * (depth - 1) + b"."
+    with pytest.raises(KnowledgeFormatError, match="item 0 is nested more than 8 levels"):
+        load_knowledge(nested, "faq.pkl")
+
+
+def test_gzip_upload_is_read_with_the_same_bounds():
+    data = gzip.compress(json.dumps(PAIRS, ensure_ascii=False).encode())
+    assert load_knowledge(data, "faq.json.gz") == [RawEntry(q, a) for q, a in PAIRS.items()]
+    assert load_knowledge(gzip.compress(pickle.dumps(PAIRS)), "faq.pkl.gz") == load_knowledge(data, "faq.json.gz")
+    with pytest.raises(KnowledgeFormatError, match="decompresses to more than 20 MB"):
+        load_knowledge(gzip.compress(b" " * (21 * 1024 * 1024)), "faq.json.gz")
+    with pytest.raises(KnowledgeFormatError, match="entry '질문 0' is longer"):
+        load_knowledge(gzip.compress(pickle.dumps({f"질문 {i}": "x" * 30_000 for i in range(3)})), "faq.pkl.gz")
+    with pytest.raises(KnowledgeFormatError, match="not a readable gzip"):
+        load_knowledge(b"\x1f\x8bnot gzip", "faq.json.gz")
+    with pytest.raises(KnowledgeFormatError, match="truncated"):
+        load_knowledge(data[:-12], "faq.json.gz")

@@ -17,11 +17,11 @@ const base = {
 };
 
 const messages: UiMessage[] = [
-  { ...base, id: "u1", role: "user", content: "미성년자도 가입할 수 있나요?" },
+  { ...base, id: "u1", role: "user", reply_to_id: null, content: "미성년자도 가입할 수 있나요?" },
   {
     ...base,
     id: "a1",
-    role: "assistant",
+    role: "assistant", reply_to_id: null,
     content: "네, **법정대리인 동의**가 있으면 가입할 수 있습니다.\n\n- 동의서\n- 가족관계증명서",
     sources: [
       { entry_id: "e1", question: "미성년자도 판매자로 가입할 수 있나요?", category: "판매자 가입", score: 0.946, rank_score: 3.1 },
@@ -30,11 +30,11 @@ const messages: UiMessage[] = [
     followups: [{ question: "미성년자 판매자는 어떤 서류를 제출해야 하나요?", entry_id: "e2" }],
     feedback: 1,
   },
-  { ...base, id: "u2", role: "user", content: "강남역 근처 파스타 맛집 알려줘" },
+  { ...base, id: "u2", role: "user", reply_to_id: null, content: "강남역 근처 파스타 맛집 알려줘" },
   {
     ...base,
     id: "a2",
-    role: "assistant",
+    role: "assistant", reply_to_id: null,
     content: "저는 스마트 스토어 FAQ를 위한 챗봇입니다.",
     refused: true,
   },

@@ -14,6 +14,7 @@ function blank(role: UiMessage["role"], content: string): UiMessage {
   return {
     id: `tmp-${role}-${tempCounter}`,
     role,
+    reply_to_id: null,
     content,
     sources: [],
     followups: [],

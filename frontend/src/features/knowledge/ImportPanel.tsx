@@ -52,7 +52,7 @@ export function ImportPanel({ ws }: { ws: string }) {
             ref={fileInput}
             type="file"
             className="input"
-            accept=".pkl,.json,.jsonl,.csv"
+            accept=".pkl,.pickle,.json,.jsonl,.csv,.gz"
             onChange={(e) => setFile(e.target.files?.[0] ?? null)}
           />
         </div>
