@@ -224,16 +224,18 @@ class Answer:
                          assistant_message_id=str(self.id), standalone_query=plan.standalone_query))
             emit(ev.Sources(sources=source_dicts(plan)))
             chunks, state["provider"] = _chunks(self.settings, plan, self.history, self.content, system)
-            self._streaming = True
-            async for chunk in chunks:
-                if chunk.text:
-                    if state["first"] is None:
-                        state["first"] = (time.perf_counter() - self.t0) * 1000
-                    parts.append(chunk.text)
-                    emit(ev.Token(text=chunk.text))
-                if chunk.usage is not None:
-                    state["usage"] = chunk.usage
-            self._streaming = False
+            self._streaming = True  # only while waiting for the model may a departing client cancel the task
+            try:
+                async for chunk in chunks:
+                    if chunk.text:
+                        if state["first"] is None:
+                            state["first"] = (time.perf_counter() - self.t0) * 1000
+                        parts.append(chunk.text)
+                        emit(ev.Token(text=chunk.text))
+                    if chunk.usage is not None:
+                        state["usage"] = chunk.usage
+            finally:
+                self._streaming = False
             state["status"] = "complete"
             if plan.followups:
                 emit(ev.Followups(followups=plan.followups))
