@@ -221,7 +221,8 @@ def _e2e(env: dict[str, str]) -> int:
     logdir = Path(tempfile.mkdtemp(prefix="e2e-logs-", dir=_tmp_root()))
     procs = Procs()
     try:
-        serve(procs, env | {"LOGIN_MAX_ATTEMPTS": "1000", "LOGIN_MAX_ATTEMPTS_PER_ADDRESS": "1000"}, port, logdir)
+        serve(procs, env | {"LOGIN_MAX_ATTEMPTS": "1000", "LOGIN_MAX_ATTEMPTS_PER_ADDRESS": "1000",
+                            "CHAT_MESSAGES_PER_MINUTE": "1000", "CHAT_SESSIONS_PER_HOUR": "1000"}, port, logdir)
         code = subprocess.run(["npx", "playwright", "test", "-c", "playwright.config.ts"], cwd=ROOT / "e2e",
                               env=_env(env | {"E2E_BASE_URL": f"http://127.0.0.1:{port}"})).returncode
         if code != 0:

@@ -12,6 +12,7 @@ from app.auth.schemas import TokenPair
 from app.core.config import get_settings
 from app.core.errors import RateLimited, Unauthorized
 from app.core.queue import get_queue
+from app.core.ratelimit import limited
 from app.core.security import (
     burn_verify,
     create_access_token,
@@ -45,10 +46,7 @@ def _address_tag(client_ip: str) -> str:
 
 
 def _limited(retry_after: int) -> RateLimited:
-    err = RateLimited("Too many login attempts. Try again in a few minutes.")
-    retry_after = max(1, retry_after)
-    err.headers, err.extra = {"Retry-After": str(retry_after)}, {"retry_after": retry_after}
-    return err
+    return limited("Too many login attempts. Try again in a few minutes.", retry_after)
 
 
 async def _admit(email: str, client_ip: str) -> None:

@@ -1,6 +1,6 @@
 import uuid
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Depends, Response
 from fastapi.responses import StreamingResponse
 
 from app.chat import service
@@ -15,11 +15,26 @@ from app.chat.schemas import (
     SessionRead,
     SessionUpdate,
 )
+from app.core import ratelimit
+from app.core.config import get_settings
 from app.core.db import SessionDep
 from app.core.deps import CurrentWorkspace
+from app.core.errors import error_responses
 from app.core.types import SafeStr
 
 router = APIRouter(prefix="/chat", tags=["chat"])
+
+
+async def message_limit(ws: CurrentWorkspace) -> None:
+    """At most CHAT_MESSAGES_PER_MINUTE messages a minute per user (429 with Retry-After)."""
+    await ratelimit.hit(f"rl:chat:messages:{ws.user.id}", limit=get_settings().chat_messages_per_minute, window_s=60,
+                        message="질문을 너무 자주 보내고 있습니다. 잠시 후 다시 시도해 주세요.")
+
+
+async def session_limit(ws: CurrentWorkspace) -> None:
+    """At most CHAT_SESSIONS_PER_HOUR new conversations an hour per user (429 with Retry-After)."""
+    await ratelimit.hit(f"rl:chat:sessions:{ws.user.id}", limit=get_settings().chat_sessions_per_hour,
+                        window_s=3600, message="새 대화를 너무 많이 만들었습니다. 잠시 후 다시 시도해 주세요.")
 
 
 @router.get("/sessions", response_model=SessionList)
@@ -28,7 +43,8 @@ async def list_sessions(ws: CurrentWorkspace, session: SessionDep, q: SafeStr | 
     return SessionList(items=await service.list_sessions(session=session, ws_id=ws.id, user_id=ws.user.id, q=q))
 
 
-@router.post("/sessions", response_model=SessionRead, status_code=201)
+@router.post("/sessions", response_model=SessionRead, status_code=201, dependencies=[Depends(session_limit)],
+             responses=error_responses(429))
 async def create_session(body: SessionCreate, ws: CurrentWorkspace, session: SessionDep):
     """Start a conversation."""
     return await service.create_session(session=session, ws_id=ws.id, user_id=ws.user.id, title=body.title)
@@ -56,8 +72,8 @@ async def list_messages(session_id: uuid.UUID, ws: CurrentWorkspace, session: Se
     return MessageList(items=await service.list_messages(session=session, ws_id=ws.id, session_id=session_id))
 
 
-@router.post("/sessions/{session_id}/messages", response_model=ExchangeRead,
-             responses={200: {"content": {"text/event-stream": {}}}})
+@router.post("/sessions/{session_id}/messages", response_model=ExchangeRead, dependencies=[Depends(message_limit)],
+             responses={200: {"content": {"text/event-stream": {}}}} | error_responses(429))
 async def send_message(session_id: uuid.UUID, body: MessageCreate, ws: CurrentWorkspace, session: SessionDep,
                        stream: bool = True):
     """Ask a question; the answer streams as SSE (meta, sources, token…, followups, done), or JSON with ?stream=false.

@@ -67,6 +67,9 @@ class Settings(BaseSettings):
     chat_plan_concurrency: int = Field(8, alias="CHAT_PLAN_CONCURRENCY", ge=1)
     chat_plan_queue: int = Field(64, alias="CHAT_PLAN_QUEUE", ge=0)
     chat_plan_wait_seconds: float = Field(10.0, alias="CHAT_PLAN_WAIT_SECONDS", gt=0)
+    # Per user, across workspaces: chat messages a minute and new conversations an hour (429 past them).
+    chat_messages_per_minute: int = Field(20, alias="CHAT_MESSAGES_PER_MINUTE", ge=1)
+    chat_sessions_per_hour: int = Field(60, alias="CHAT_SESSIONS_PER_HOUR", ge=1)
 
     # Jobs
     job_heartbeat_seconds: float = Field(15.0, alias="JOB_HEARTBEAT_SECONDS")

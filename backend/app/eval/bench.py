@@ -168,7 +168,9 @@ async def main(faq: Path, reuse: bool, workers: int = 1, rate_seconds: float = 6
         await s.commit()
         email = user.email
     port = _free_port()
-    env = os.environ | {"PYTHONPATH": str(ROOT / "backend"), "LOGIN_MAX_ATTEMPTS": "1000"}
+    env = os.environ | {"PYTHONPATH": str(ROOT / "backend"), "LOGIN_MAX_ATTEMPTS": "1000",
+                          # one load-generating user sends every chat
+                          "CHAT_MESSAGES_PER_MINUTE": "1000000", "CHAT_SESSIONS_PER_HOUR": "1000000"}
     # As in production (infra/api.Dockerfile): uvicorn with `workers` processes, each with its own models.
     api = subprocess.Popen([sys.executable, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1", "--port", str(port),
                             "--workers", str(workers), "--log-level", "warning", "--no-proxy-headers"], cwd=ROOT, env=env)
