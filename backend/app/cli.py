@@ -17,6 +17,8 @@ DEMO_WORKSPACE = "스마트스토어 데모"
 DEMO_FAQ = Path(__file__).parent / "seed" / "demo_faq.json"
 ADMIN = ("admin@sangdam.dev", "sangdam-admin", "관리자")
 DEMO = ("demo@sangdam.dev", "sangdam-demo", "데모 사용자")
+# Both seeded workspaces answer SmartStore sellers: links to the help centre render as links in answers.
+HELP_CENTRE_HOSTS = ["help.sell.smartstore.naver.com"]
 
 
 async def ensure_workspace(name: str) -> Workspace:
@@ -32,6 +34,9 @@ async def ensure_workspace(name: str) -> Workspace:
         if ws is None:
             ws = await workspaces.create(session=session, owner=admin, name=name, commit=False)
             session.add(Membership(workspace_id=ws.id, user_id=demo.id, role="member"))
+            await session.flush()
+            row = await workspaces.get_settings_row(session, ws.id)
+            row.profile = row.profile | {"link_hosts": HELP_CENTRE_HOSTS}
         await session.commit()
         return ws
 

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from app import cli
 from app.core.db import sessionmaker
 from app.models import KnowledgeEntry, Membership, User
+from app.workspaces.service import load_settings
 
 FIXTURE = Path(__file__).parent / "fixtures" / "faq_helpcentre.pkl"
 
@@ -26,3 +27,6 @@ async def test_import_creates_its_own_workspace_once():
     assert ws.name == name and ws.name != cli.DEMO_WORKSPACE
     assert roles == {cli.ADMIN[0]: "owner", cli.DEMO[0]: "member"}
     assert entries == 12
+    async with sessionmaker()() as s:
+        settings = await load_settings(session=s, ws_id=ws.id)
+    assert settings.profile.link_hosts == cli.HELP_CENTRE_HOSTS  # help-centre links render in its answers

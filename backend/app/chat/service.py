@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.chat import events as ev
+from app.chat import guard
 from app.chat.answer import Grounding, strategy
 from app.chat.contextualize import Turn
 from app.chat.pipeline import Plan, plan_answer, source_dicts
@@ -301,9 +302,9 @@ def _describe(exc: Exception) -> tuple[str, str]:
 
 
 async def _system_prompt(settings: WorkspaceSettingsRead, plan: Plan) -> tuple[uuid.UUID | None, str]:
-    """The active chat prompt filled with the workspace's profile and the cited entries."""
+    """The active chat prompt filled with the workspace's profile and the cited entries, quoted as data."""
     version_id, template = await active_template("chat.system")
-    sources_text = "\n\n".join(f"[{i + 1}] 질문: {h.question}\n답변: {h.answer}" for i, h in enumerate(plan.cited))
+    sources_text = guard.quote_entries(plan.cited)
     return version_id, template.format(display_name=settings.profile.display_name, persona=settings.profile.persona,
                                        refusal_message=settings.profile.refusal_message, sources=sources_text)
 
@@ -320,7 +321,12 @@ def _chunks(settings: WorkspaceSettingsRead, plan: Plan, history: list[Turn], co
     messages += [ChatMessage(t.role, t.content) for t in history[-settings.qa.history_turns * 2:]]
     messages.append(ChatMessage("user", content))
     grounding = Grounding(question=plan.standalone_query, answers=[h.answer for h in plan.cited])
-    return answer.stream(messages, options, grounding), answer.provider
+    chunks = answer.stream(messages, options, grounding)
+    if system:  # the model may be talked into reciting its instructions: that part of an answer never leaves
+        profile = settings.profile
+        protected = guard.instructions(system, allowed=[profile.refusal_message, profile.display_name])
+        chunks = guard.guarded(chunks, protected, replacement=profile.refusal_message)
+    return chunks, answer.provider
 
 
 async def _single(text: str) -> AsyncIterator:

@@ -1,14 +1,17 @@
+import re
 import uuid
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from app.core.types import SafeEmail, SafeStr
 
 Role = Literal["owner", "editor", "member"]
 
 DEFAULT_REFUSAL = "저는 스마트 스토어 FAQ를 위한 챗봇입니다. 스마트 스토어에 대한 질문을 부탁드립니다."
+# A DNS host name (IDNs in their xn-- form), at least two labels: no scheme, port, path or wildcard.
+_HOST = re.compile(r"(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+")
 
 class WorkspaceCreate(BaseModel):
     name: SafeStr = Field(min_length=1, max_length=100)
@@ -88,6 +91,20 @@ class ProfileSettings(BaseModel):
     persona: SafeStr = Field("친절하고 정확한 스마트스토어 판매자 지원 상담원", max_length=2000)
     refusal_message: SafeStr = Field(DEFAULT_REFUSAL, min_length=1, max_length=1000)
     language: Literal["ko", "en"] = "ko"
+    # Hosts whose links the SPA renders as links in answers; any other link shows as plain text.
+    link_hosts: list[str] = Field(default_factory=list, max_length=20)
+
+    @field_validator("link_hosts")
+    @classmethod
+    def _host_names(cls, hosts: list[str]) -> list[str]:
+        out: list[str] = []
+        for raw in hosts:
+            host = raw.strip().lower().rstrip(".")
+            if not _HOST.fullmatch(host):
+                raise ValueError(f"'{raw[:100]}' is not a host name (like help.example.com: no scheme, port or path)")
+            if host not in out:
+                out.append(host)
+        return out
 
 
 class QASettings(BaseModel):

@@ -10,6 +10,7 @@ Use it as a pytest plugin from the root conftest::
         fake_openai.reply("늦게", delay_s=2)               # ...or waits 2 s before the headers
         fake_openai.reply("멈춤", stall_after=1, stall_s=2) # ...or stalls after the first delta
         fake_openai.reply("x", malformed=True)              # ...or sends a non-JSON SSE chunk
+        fake_openai.reply(echo_system=True)                 # ...or recites the request's system message
         model = OpenAIChatModel(api_key="test", base_url=fake_openai.base_url)
         ...
         body = fake_openai.chat_requests[-1]                # the JSON body we sent
@@ -61,6 +62,7 @@ class Script:
     stall_s: float = 0.0
     malformed: bool = False  # send a broken JSON chunk after the first delta
     error_after: int | None = None  # send an OpenAI in-stream error event after this many deltas
+    echo_system: bool = False  # answer with the request's system message, word for word (a leaking model)
 
 
 @dataclass
@@ -181,6 +183,8 @@ def _app(fake: FakeOpenAI) -> Starlette:
             await asyncio.sleep(script.delay_s)
         if script.status:
             return _error(script.status, script.message)
+        if script.echo_system:
+            script.text = next((m["content"] for m in body["messages"] if m["role"] == "system"), "")
         chunks = script.chunks if script.chunks is not None else _pieces(script.text)
         model = body.get("model", "gpt-4o-mini")
         if not body.get("stream"):

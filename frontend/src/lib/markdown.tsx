@@ -1,7 +1,9 @@
 /**
  * A small, safe markdown renderer. It builds React elements directly (never innerHTML), so any
  * HTML in the text is shown as text. Supported: paragraphs, line breaks, headings (#..###),
- * bullet and numbered lists, fenced code, inline code, **bold**, *italic*, and http(s) links.
+ * bullet and numbered lists, fenced code, inline code, **bold**, *italic*, and http(s) links to the
+ * workspace's listed hosts (`profile.link_hosts`). Answers quote knowledge an editor wrote, so any other
+ * link is shown as plain text with its address, never as something to click.
  */
 import { Fragment, type ReactNode } from "react";
 
@@ -64,11 +66,21 @@ export function parseBlocks(src: string): Block[] {
 
 const INLINE = /(`[^`]+`)|(\*\*[^*]+\*\*)|(\*[^*\s][^*]*\*)|(\[[^\]]+\]\([^)\s]+\))/g;
 
-function safeHref(href: string): string | null {
-  return /^https?:\/\//i.test(href) ? href : null;
+/** The link's address when it is http(s) to one of the listed hosts (exactly), else null. */
+export function allowedHref(href: string, hosts: readonly string[]): string | null {
+  if (!/^https?:\/\//i.test(href)) return null;
+  let url: URL;
+  try {
+    url = new URL(href);
+  } catch {
+    return null;
+  }
+  const host = url.hostname.toLowerCase().replace(/\.$/, "");
+  if (url.username || url.password || !hosts.some((h) => h.toLowerCase() === host)) return null;
+  return href;
 }
 
-export function renderInline(text: string, keyPrefix = "i"): ReactNode[] {
+export function renderInline(text: string, keyPrefix = "i", hosts: readonly string[] = []): ReactNode[] {
   const out: ReactNode[] = [];
   let last = 0;
   let n = 0;
@@ -80,21 +92,24 @@ export function renderInline(text: string, keyPrefix = "i"): ReactNode[] {
     if (token.startsWith("`")) {
       out.push(<code key={key}>{token.slice(1, -1)}</code>);
     } else if (token.startsWith("**")) {
-      out.push(<strong key={key}>{renderInline(token.slice(2, -2), key)}</strong>);
+      out.push(<strong key={key}>{renderInline(token.slice(2, -2), key, hosts)}</strong>);
     } else if (token.startsWith("[")) {
       const m = /^\[([^\]]+)\]\(([^)\s]+)\)$/.exec(token);
-      const href = m ? safeHref(m[2]) : null;
-      out.push(
-        href && m ? (
+      const href = m ? allowedHref(m[2], hosts) : null;
+      if (href && m) {
+        out.push(
           <a key={key} href={href} target="_blank" rel="noopener noreferrer nofollow">
             {m[1]}
-          </a>
-        ) : (
-          token
-        ),
-      );
+          </a>,
+        );
+      } else if (m && /^https?:\/\//i.test(m[2])) {
+        // Not a listed host: the reader sees where it points and can judge it, but there is nothing to click.
+        out.push(m[1] === m[2] ? m[2] : `${m[1]} (${m[2]})`);
+      } else {
+        out.push(token);
+      }
     } else {
-      out.push(<em key={key}>{renderInline(token.slice(1, -1), key)}</em>);
+      out.push(<em key={key}>{renderInline(token.slice(1, -1), key, hosts)}</em>);
     }
     last = start + token.length;
   }
@@ -102,7 +117,7 @@ export function renderInline(text: string, keyPrefix = "i"): ReactNode[] {
   return out;
 }
 
-export function Markdown({ text }: { text: string }) {
+export function Markdown({ text, linkHosts = [] }: { text: string; linkHosts?: readonly string[] }) {
   const blocks = parseBlocks(text);
   return (
     <div className="md">
@@ -117,7 +132,7 @@ export function Markdown({ text }: { text: string }) {
             );
           case "h": {
             const Tag = (["h3", "h4", "h5"] as const)[b.level - 1];
-            return <Tag key={key}>{renderInline(b.text, key)}</Tag>;
+            return <Tag key={key}>{renderInline(b.text, key, linkHosts)}</Tag>;
           }
           case "ul":
           case "ol": {
@@ -125,7 +140,7 @@ export function Markdown({ text }: { text: string }) {
             return (
               <Tag key={key}>
                 {b.items.map((item, ii) => (
-                  <li key={ii}>{renderInline(item, `${key}-${ii}`)}</li>
+                  <li key={ii}>{renderInline(item, `${key}-${ii}`, linkHosts)}</li>
                 ))}
               </Tag>
             );
@@ -136,7 +151,7 @@ export function Markdown({ text }: { text: string }) {
                 {b.lines.map((line, li) => (
                   <Fragment key={li}>
                     {li > 0 && <br />}
-                    {renderInline(line, `${key}-${li}`)}
+                    {renderInline(line, `${key}-${li}`, linkHosts)}
                   </Fragment>
                 ))}
               </p>

@@ -10,8 +10,11 @@ import { Composer } from "../features/chat/Composer";
 import { useFeedback, useMessages } from "../features/chat/hooks";
 import { MessageList } from "../features/chat/MessageList";
 import { useChatStream } from "../features/chat/useChatStream";
+import { useSettings } from "../features/workspaces/hooks";
 import { useCurrentWorkspace } from "../features/workspaces/WorkspaceContext";
 import { useI18n } from "../lib/i18n";
+
+const NO_HOSTS: string[] = [];
 
 export function ChatPage() {
   const { t } = useI18n();
@@ -21,6 +24,8 @@ export function ChatPage() {
   const messagesQuery = useMessages(ws.id, sessionId);
   const { send, stop, streaming } = useChatStream(ws.id, sessionId);
   const feedback = useFeedback(ws.id, sessionId);
+  // Until the settings arrive no link is clickable (the safe default).
+  const linkHosts = useSettings(ws.id).data?.profile.link_hosts ?? NO_HOSTS;
   const messages = useMemo(() => messagesQuery.data?.items ?? [], [messagesQuery.data]);
 
   // Escape stops a streaming answer wherever the focus is.
@@ -84,7 +89,7 @@ export function ChatPage() {
           />
         ) : (
           <div className="chat-column">
-            <MessageList messages={messages} busy={streaming} actions={actions} />
+            <MessageList messages={messages} busy={streaming} actions={actions} linkHosts={linkHosts} />
           </div>
         )}
       </div>

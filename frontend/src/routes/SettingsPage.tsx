@@ -197,6 +197,15 @@ function SettingsEditor({ ws, original, editable }: { ws: string; original: Work
         </div>
         {text("profile", "persona", "settings.persona", true)}
         {text("profile", "refusal_message", "settings.refusal_message", true)}
+        <Field label={t("settings.link_hosts")} error={errorFor("profile.link_hosts")} hint={t("settings.link_hosts_hint")}>
+          <TextArea
+            rows={3}
+            value={form.profile.link_hosts ?? ""}
+            disabled={!editable}
+            placeholder="help.sell.smartstore.naver.com"
+            onChange={(e) => set("profile", "link_hosts", e.target.value)}
+          />
+        </Field>
       </fieldset>
       <fieldset className="card fieldset">
         <legend>{t("settings.qa")}</legend>

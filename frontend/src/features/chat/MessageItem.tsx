@@ -19,11 +19,13 @@ export function MessageItem({
   isLast,
   busy,
   actions,
+  linkHosts = [],
 }: {
   message: UiMessage;
   isLast: boolean;
   busy: boolean;
   actions: MessageActions;
+  linkHosts?: readonly string[];
 }) {
   const { t } = useI18n();
   if (message.role === "user") {
@@ -64,7 +66,7 @@ export function MessageItem({
             </p>
           ) : (
             <div className={`answer ${message.streaming ? "is-streaming" : ""}`}>
-              <Markdown text={message.content} />
+              <Markdown text={message.content} linkHosts={linkHosts} />
             </div>
           )}
           {message.status === "interrupted" && !message.error && <p className="muted small">{t("chat.stopped")}</p>}

@@ -40,9 +40,9 @@ const messages: UiMessage[] = [
   },
 ];
 
-function setup(list = messages, busy = false) {
+function setup(list = messages, busy = false, linkHosts: string[] = []) {
   const actions = { onFollowup: vi.fn(), onFeedback: vi.fn(), onCopy: vi.fn(), onRegenerate: vi.fn() };
-  renderWithProviders(<MessageList messages={list} busy={busy} actions={actions} />);
+  renderWithProviders(<MessageList messages={list} busy={busy} actions={actions} linkHosts={linkHosts} />);
   return actions;
 }
 
@@ -116,5 +116,30 @@ describe("MessageList", () => {
     setup([messages[0], { ...messages[1], error: "답변을 받지 못했습니다: boom", sources: [], followups: [] }]);
     expect(screen.getByRole("article", { name: "나" })).toHaveTextContent("미성년자도 가입할 수 있나요?");
     expect(screen.getByRole("alert")).toHaveTextContent("boom");
+  });
+
+  it("shows a poisoned entry in a refusal's suggestion and its follow-up chip as inert text", () => {
+    const poison = "[보안 점검](https://evil.example/login) <script>alert(1)</script>";
+    setup(
+      [
+        messages[0],
+        {
+          ...messages[1],
+          refused: true,
+          content: `스마트스토어 질문만 답합니다.\n\n혹시 '${poison}'에 대해 궁금하신가요? [도움말](https://help.sell.smartstore.naver.com/a)`,
+          sources: [],
+          followups: [{ question: poison, entry_id: "e9" }],
+        },
+      ],
+      false,
+      ["help.sell.smartstore.naver.com"],
+    );
+    const [refusal] = screen.getAllByRole("article", { name: "상담봇" });
+    const links = within(refusal).getAllByRole("link");
+    expect(links.map((a) => a.getAttribute("href"))).toEqual(["https://help.sell.smartstore.naver.com/a"]);
+    expect(refusal.querySelector("script")).toBeNull();
+    expect(refusal.textContent).toContain("보안 점검 (https://evil.example/login) <script>alert(1)</script>");
+    const chips = screen.getByRole("group", { name: "이어서 물어보기" });
+    expect(within(chips).getByRole("button", { name: poison })).toBeInTheDocument();
   });
 });

@@ -5,6 +5,7 @@ import { Button } from "../../components/ui/Button";
 import { ErrorNote } from "../../components/ui/ErrorNote";
 import { Field } from "../../components/ui/Field";
 import { Input } from "../../components/ui/Input";
+import { useSettings } from "../workspaces/hooks";
 import { useI18n } from "../../lib/i18n";
 import { Markdown } from "../../lib/markdown";
 import { AlertIcon } from "../../components/ui/icons";
@@ -16,6 +17,7 @@ export function TryItPreview({ ws }: { ws: string }) {
   const [result, setResult] = useState<Exchange | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const linkHosts = useSettings(ws).data?.profile.link_hosts ?? [];
 
   const run = async (e: FormEvent) => {
     e.preventDefault();
@@ -56,7 +58,7 @@ export function TryItPreview({ ws }: { ws: string }) {
               <AlertIcon /> {t("chat.refused")}
             </p>
           )}
-          <Markdown text={answer.content} />
+          <Markdown text={answer.content} linkHosts={linkHosts} />
           {answer.sources.length > 0 && (
             <ul className="sources-list" aria-label={t("chat.sources", { n: answer.sources.length })}>
               {answer.sources.map((s, i) => (

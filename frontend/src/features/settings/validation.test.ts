@@ -49,6 +49,17 @@ describe("settings validation", () => {
     expect(diff(settings, toForm(settings))).toBeUndefined();
   });
 
+  it("edits the link hosts one per line and sends them as a list", () => {
+    const form = toForm({ ...settings, profile: { ...settings.profile, link_hosts: ["a.example.com", "b.example.com"] } });
+    expect(form.profile.link_hosts).toBe("a.example.com\nb.example.com");
+    form.profile.link_hosts = "help.sell.smartstore.naver.com\n\n b.example.com, c.example.com ";
+    expect(diff({ ...settings, profile: { ...settings.profile, link_hosts: [] } }, form)).toEqual({
+      profile: { link_hosts: ["help.sell.smartstore.naver.com", "b.example.com", "c.example.com"] },
+    });
+    const unchanged = toForm({ ...settings, profile: { ...settings.profile, link_hosts: ["a.example.com"] } });
+    expect(diff({ ...settings, profile: { ...settings.profile, link_hosts: ["a.example.com"] } }, unchanged)).toBeUndefined();
+  });
+
   it("sends switches as booleans", () => {
     const form = toForm(settings);
     expect(form.retrieval.query_expansion).toBe("true");

@@ -33,9 +33,18 @@ export const NUMBER_RULES: Record<string, NumberRule> = {
 
 export const STRICTNESS: Strictness[] = ["low", "medium", "high"];
 
+/** Fields holding a list, edited as text with one item per line (commas and spaces separate too). */
+export const LIST_FIELDS = new Set(["profile.link_hosts"]);
+
+export function parseList(raw: string): string[] {
+  return raw.split(/[\s,]+/).filter(Boolean);
+}
+
 export function toForm(s: WorkspaceSettings): SettingsForm {
   const str = <T extends object>(o: T) =>
-    Object.fromEntries(Object.entries(o).map(([k, v]) => [k, v === null || v === undefined ? "" : String(v)])) as Record<
+    Object.fromEntries(
+      Object.entries(o).map(([k, v]) => [k, v === null || v === undefined ? "" : Array.isArray(v) ? v.join("\n") : String(v)]),
+    ) as Record<
       keyof T,
       string
     >;
@@ -74,7 +83,13 @@ export function diff(original: WorkspaceSettings, form: SettingsForm): SettingsP
     const after = form[section] as Record<string, string>;
     const out: Record<string, unknown> = {};
     for (const [field, raw] of Object.entries(after)) {
-      const numeric = `${section}.${field}` in NUMBER_RULES || typeof before[field] === "number";
+      const path = `${section}.${field}`;
+      if (LIST_FIELDS.has(path)) {
+        const items = parseList(raw);
+        if (JSON.stringify(items) !== JSON.stringify(before[field] ?? [])) out[field] = items;
+        continue;
+      }
+      const numeric = path in NUMBER_RULES || typeof before[field] === "number";
       const value = typeof before[field] === "boolean" ? raw === "true" : numeric ? Number(raw) : raw;
       if (value !== before[field] && !(raw === "" && (before[field] === null || before[field] === undefined))) {
         out[field] = value;
