@@ -3,7 +3,7 @@ import uuid
 from fastapi import APIRouter, Depends, Response
 from fastapi.responses import StreamingResponse
 
-from app.chat import service
+from app.chat import answering, service
 from app.chat.schemas import (
     ExchangeRead,
     FeedbackCreate,
@@ -82,10 +82,10 @@ async def send_message(session_id: uuid.UUID, body: MessageCreate, ws: CurrentWo
     Retry-After (nothing saved) when more questions wait to be planned than the server takes at once."""
     await service.get_session(session=session, ws_id=ws.id, user_id=ws.user.id, session_id=session_id)
     await session.close()  # the answer reads and writes in short transactions of its own; hold nothing meanwhile
-    answer = await service.ask(ws_id=ws.id, user_id=ws.user.id, session_id=session_id, content=body.content,
+    answer = await answering.ask(ws_id=ws.id, user_id=ws.user.id, session_id=session_id, content=body.content,
                                followup_entry_id=body.followup_entry_id)
     if not stream:
-        await service.finish(answer)
+        await answering.finish(answer)
         msgs = {m.id: m for m in await service.list_messages(session=session, ws_id=ws.id, session_id=session_id)}
         await session.close()
         return ExchangeRead(user_message=MessageRead.model_validate(msgs[answer.question_id]),

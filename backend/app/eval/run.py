@@ -1,6 +1,6 @@
 """`make eval`: import a FAQ into a fresh workspace and score the chat pipeline on a question set.
 
-Every question goes through `chat.service.reply`, the code path of the chat endpoint (history, retrieval,
+Every question goes through `chat.answering.reply`, the code path of the chat endpoint (history, retrieval,
 on-topic decision, sources, generation); see ../shared/eval/FORMAT.md for the question and report formats.
 """
 
@@ -13,6 +13,7 @@ import time
 import uuid
 from pathlib import Path
 
+from app.chat import answering
 from app.chat import events as ev
 from app.chat import service as chat
 from app.chat.pipeline import Plan
@@ -88,7 +89,7 @@ async def ask(ws_id: uuid.UUID, user_id: uuid.UUID, question: dict, keys: dict[u
     done: ev.Done | None = None
     error = None
     t0 = time.perf_counter()
-    async for event in chat.reply(ws_id=ws_id, user_id=user_id, session_id=session.id, content=question["question"],
+    async for event in answering.reply(ws_id=ws_id, user_id=user_id, session_id=session.id, content=question["question"],
                                   on_plan=plans.append):
         if isinstance(event, ev.Done):
             done = event

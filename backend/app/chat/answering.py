@@ -1,0 +1,268 @@
+"""Answering one message: save the question, then plan, stream and save the answer in a task of its own."""
+
+import asyncio
+import logging
+import time
+import uuid
+from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime
+
+import anyio
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.chat import events as ev
+from app.chat import guard
+from app.chat.answer import Grounding, strategy
+from app.chat.contextualize import Turn
+from app.chat.pipeline import Plan, plan_answer, source_dicts
+from app.core import admission
+from app.core.config import get_settings
+from app.core.db import sessionmaker
+from app.core.errors import AppError, NotFound
+from app.llm.base import ChatChunk, ChatMessage, ChatOptions, LLMError, Usage
+from app.models import ChatMessage as Message
+from app.models import ChatSession
+from app.prompts.service import active_template
+from app.workspaces.schemas import WorkspaceSettingsRead
+from app.workspaces.service import load_settings
+
+log = logging.getLogger(__name__)
+DEFAULT_TITLE = "새 대화"
+
+
+async def _history(session: AsyncSession, ws_id: uuid.UUID, session_id: uuid.UUID, turns: int) -> list[Turn]:
+    if turns <= 0:
+        return []
+    rows = (await session.execute(select(Message).where(Message.workspace_id == ws_id,
+                                                        Message.session_id == session_id)
+                                  .order_by(Message.created_at.desc()).limit(turns * 2))).scalars().all()
+    return [Turn(role=m.role, content=m.content, followups=m.followups, standalone_query=m.standalone_query,
+                 cited=[s["entry_id"] for s in m.sources]) for m in reversed(rows)]
+
+
+def _refusal_text(settings: WorkspaceSettingsRead, plan: Plan) -> str:
+    text = settings.profile.refusal_message
+    if plan.followups:
+        q = plan.followups[0]["question"].rstrip("?？. ")
+        text += f"\n\n혹시 '{q}'에 대해 궁금하신가요?"
+    return text
+
+
+_running: set[asyncio.Task] = set()  # answers in progress (a task is only weakly referenced by the loop)
+
+
+async def ask(*, ws_id: uuid.UUID, user_id: uuid.UUID, session_id: uuid.UUID, content: str,
+              followup_entry_id: uuid.UUID | None = None, on_plan: Callable[[Plan], None] | None = None) -> "Answer":
+    """Save the question, then answer it in a task of its own (`Answer`).
+
+    The question is committed before anything else happens, and its answer is always saved (complete,
+    interrupted or failed), whether or not the client stays. A place in the planning line is taken first:
+    when the line is full this raises Overloaded (503) and nothing is written.
+    """
+    t0 = time.perf_counter()
+    gate = admission.planning()
+    gate.reserve()
+    try:
+        async with sessionmaker()() as session:
+            settings = await load_settings(session=session, ws_id=ws_id)
+            history = await _history(session, ws_id, session_id, settings.qa.history_turns)
+            question = Message(id=uuid.uuid4(), workspace_id=ws_id, session_id=session_id, role="user",
+                               content=content)
+            session.add(question)
+            chat = await session.get(ChatSession, session_id)
+            if chat is None:
+                raise NotFound("Chat session not found.")
+            if chat.title == DEFAULT_TITLE:
+                chat.title = content.strip()[:40]
+            chat.updated_at = datetime.now(UTC)
+            await session.commit()
+    except BaseException:
+        gate.cancel()
+        raise
+    return Answer(ws_id=ws_id, session_id=session_id, question_id=question.id, content=content,
+                  followup_entry_id=followup_entry_id, settings=settings, history=history, t0=t0, on_plan=on_plan)
+
+
+class Answer:
+    """The answer to one saved question, planned, streamed and saved by a task of its own; `events()` hands
+    its events to the client. A client that goes away stops the model (the partial answer is saved as
+    interrupted); one that goes away before the answer starts still leaves an assistant row."""
+
+    def __init__(self, *, ws_id: uuid.UUID, session_id: uuid.UUID, question_id: uuid.UUID, content: str,
+                 followup_entry_id: uuid.UUID | None, settings: WorkspaceSettingsRead, history: list[Turn],
+                 t0: float, on_plan: Callable[[Plan], None] | None = None):
+        self.id, self.ws_id, self.session_id, self.question_id = uuid.uuid4(), ws_id, session_id, question_id
+        self.content, self.followup_entry_id, self.settings, self.history = content, followup_entry_id, settings, history
+        self.t0, self.on_plan = t0, on_plan
+        self.client_gone = False
+        self._streaming = self._in_line = False
+        self._events: asyncio.Queue[ev.Event | None] = asyncio.Queue()
+        self._task = asyncio.create_task(self._run())
+        _running.add(self._task)
+        self._task.add_done_callback(self._done)
+
+    def _done(self, task: asyncio.Task) -> None:
+        _running.discard(task)
+        if not self._in_line:  # cancelled before it could take its place: give the reservation back
+            admission.planning().cancel()
+
+    async def events(self) -> AsyncIterator[ev.Event]:
+        """The answer's events in order, ending with done or error."""
+        try:
+            while (event := await self._events.get()) is not None:
+                yield event
+        finally:
+            if not self._task.done():
+                self.client_gone = True
+                if self._streaming:
+                    self._task.cancel()  # stop the model; the task saves what was said
+
+    async def _run(self) -> None:
+        emit = self._events.put_nowait
+        plan: Plan | None = None
+        parts: list[str] = []
+        state = {"status": "failed", "usage": Usage(0, 0), "first": None, "provider": None, "version": None}
+        try:
+            self._in_line = True
+            async with admission.planning().slot(reserved=True):
+                plan = await plan_answer(ws_id=self.ws_id, settings=self.settings, history=self.history,
+                                         message=self.content, followup_entry_id=self.followup_entry_id)
+            if self.on_plan:
+                self.on_plan(plan)
+            system = None
+            if not plan.refused and strategy(self.settings.qa.provider).generative:
+                state["version"], system = await _system_prompt(self.settings, plan)
+            if self.client_gone:
+                state["status"] = "interrupted"
+                await self._save(plan, parts, state)
+                return
+            emit(ev.Meta(session_id=str(self.session_id), user_message_id=str(self.question_id),
+                         assistant_message_id=str(self.id), standalone_query=plan.standalone_query))
+            emit(ev.Sources(sources=source_dicts(plan)))
+            chunks, state["provider"] = _chunks(self.settings, plan, self.history, self.content, system)
+            self._streaming = True  # only while waiting for the model may a departing client cancel the task
+            try:
+                async for chunk in chunks:
+                    if chunk.text:
+                        if state["first"] is None:
+                            state["first"] = (time.perf_counter() - self.t0) * 1000
+                        parts.append(chunk.text)
+                        emit(ev.Token(text=chunk.text))
+                    if chunk.usage is not None:
+                        state["usage"] = chunk.usage
+            finally:
+                self._streaming = False
+            state["status"] = "complete"
+            if plan.followups:
+                emit(ev.Followups(followups=plan.followups))
+            latency = await self._save(plan, parts, state)
+            emit(ev.Done(message_id=str(self.id), refused=plan.refused, latency_ms=latency,
+                         usage=state["usage"].as_dict()))
+        except asyncio.CancelledError:
+            # The client went away mid-answer (or the server is stopping): keep what was said, marked interrupted.
+            state["status"] = "interrupted"
+            with anyio.CancelScope(shield=True):
+                await self._save_quietly(plan, parts, state)
+            raise
+        except Exception as exc:  # noqa: BLE001 - every failure ends the stream with an error event
+            error, message = _describe(exc)
+            state["status"] = "failed"
+            if error != "conversation_deleted":
+                await self._save_quietly(plan, parts, state)
+            emit(ev.Error(error=error, message=message))
+        finally:
+            emit(None)
+
+    async def _save(self, plan: Plan | None, parts: list[str], state: dict) -> dict:
+        """Write the answer (and the question's standalone form) in one transaction."""
+        latency = {"total": round((time.perf_counter() - self.t0) * 1000, 1)}
+        if plan is not None:
+            latency |= {"retrieval": round(plan.retrieval_ms, 1), "rewrite": round(plan.rewrite_ms, 1),
+                        "rerank": round(plan.rerank_ms, 1)}
+        if state["first"] is not None:
+            latency["first_token"] = round(state["first"], 1)
+        async with sessionmaker()() as s:
+            s.add(Message(id=self.id, workspace_id=self.ws_id, session_id=self.session_id, role="assistant",
+                          reply_to_id=self.question_id, content="".join(parts),
+                          sources=source_dicts(plan) if plan else [],
+                          followups=plan.followups if plan and state["status"] == "complete" else [],
+                          refused=bool(plan and plan.refused), status=state["status"],
+                          standalone_query=plan.standalone_query if plan else None,
+                          prompt_version_id=state["version"], provider=state["provider"], latency_ms=latency,
+                          prompt_tokens=state["usage"].prompt_tokens,
+                          completion_tokens=state["usage"].completion_tokens))
+            if plan is not None:
+                await s.execute(update(Message).where(Message.id == self.question_id, Message.workspace_id == self.ws_id)
+                                .values(standalone_query=plan.standalone_query))
+            await s.commit()
+        return latency
+
+    async def _save_quietly(self, plan: Plan | None, parts: list[str], state: dict) -> None:
+        try:
+            await self._save(plan, parts, state)
+        except Exception:  # noqa: BLE001 - e.g. the conversation was deleted meanwhile: nothing to keep
+            log.warning("an unfinished answer could not be saved", exc_info=True)
+
+
+def _describe(exc: Exception) -> tuple[str, str]:
+    """The error event for a failed answer."""
+    if isinstance(exc, LLMError):
+        return exc.code, exc.message
+    if isinstance(exc, admission.Overloaded):
+        return exc.code, exc.message
+    if isinstance(exc, IntegrityError):  # the conversation was deleted while its answer was being written
+        return "conversation_deleted", "대화가 삭제되어 답변을 저장하지 않았습니다."
+    log.exception("chat reply failed", exc_info=exc)
+    return "internal_error", "답변을 만드는 중 문제가 생겼습니다. 다시 시도해 주세요."
+
+
+async def _system_prompt(settings: WorkspaceSettingsRead, plan: Plan) -> tuple[uuid.UUID | None, str]:
+    """The active chat prompt filled with the workspace's profile and the cited entries, quoted as data."""
+    version_id, template = await active_template("chat.system")
+    sources_text = guard.quote_entries(plan.cited)
+    return version_id, template.format(display_name=settings.profile.display_name, persona=settings.profile.persona,
+                                       refusal_message=settings.profile.refusal_message, sources=sources_text)
+
+
+def _chunks(settings: WorkspaceSettingsRead, plan: Plan, history: list[Turn], content: str,
+            system: str | None) -> tuple[AsyncIterator[ChatChunk], str]:
+    """The answer's text as it is produced, and who produced it."""
+    if plan.refused:
+        return _single(_refusal_text(settings, plan)), "refusal"
+    answer = strategy(settings.qa.provider)
+    options = ChatOptions(model=settings.qa.chat_model or None, temperature=settings.qa.temperature,
+                          timeout_s=get_settings().llm_timeout_seconds)
+    messages = [ChatMessage("system", system)] if system else []
+    messages += [ChatMessage(t.role, t.content) for t in history[-settings.qa.history_turns * 2:]]
+    messages.append(ChatMessage("user", content))
+    grounding = Grounding(question=plan.standalone_query, answers=[h.answer for h in plan.cited])
+    chunks = answer.stream(messages, options, grounding)
+    if system:  # the model may be talked into reciting its instructions: that part of an answer never leaves
+        profile = settings.profile
+        protected = guard.instructions(system, allowed=[profile.refusal_message, profile.display_name])
+        chunks = guard.guarded(chunks, protected, replacement=profile.refusal_message)
+    return chunks, answer.provider
+
+
+async def _single(text: str) -> AsyncIterator:
+    yield ChatChunk(text=text)
+    yield ChatChunk(usage=Usage(0, 0), finish_reason="stop")
+
+
+async def reply(**kwargs) -> AsyncIterator[ev.Event]:
+    """Ask and stream one answer (`make eval`; `on_plan` sees the full ranking before generation)."""
+    answer = await ask(**kwargs)
+    async for event in answer.events():
+        yield event
+
+
+async def finish(answer: Answer) -> None:
+    """Wait for an answer to end (non-streaming clients): overload is a 503, a model failure a 502."""
+    async for event in answer.events():
+        if isinstance(event, ev.Error):
+            if event.error == "overloaded":
+                gate = admission.planning()
+                raise admission.Overloaded(event.message, retry_after=gate.retry_after())
+            raise AppError(event.message, code=event.error, status_code=502)
