@@ -4,6 +4,7 @@ from fastapi import APIRouter, Response
 
 from app.core.db import SessionDep
 from app.core.deps import CurrentUser, CurrentWorkspace, EditorWorkspace
+from app.core.errors import error_responses
 from app.workspaces import invitations, service
 from app.workspaces.schemas import (
     InvitationCreate,
@@ -96,13 +97,13 @@ async def my_invitations(session: SessionDep, user: CurrentUser):
     return MyInvitationList(items=await invitations.list_for_user(session=session, user=user))
 
 
-@router.post("/invitations/{invitation_id}/accept", response_model=WorkspaceRead)
+@router.post("/invitations/{invitation_id}/accept", response_model=WorkspaceRead, responses=error_responses(404, 409))
 async def accept_invitation(invitation_id: uuid.UUID, session: SessionDep, user: CurrentUser):
     """Accept an invitation: the caller joins the workspace with the invited role."""
     return await invitations.accept(session=session, user=user, invitation_id=invitation_id)
 
 
-@router.post("/invitations/{invitation_id}/decline", status_code=204)
+@router.post("/invitations/{invitation_id}/decline", status_code=204, responses=error_responses(404))
 async def decline_invitation(invitation_id: uuid.UUID, session: SessionDep, user: CurrentUser):
     """Decline an invitation."""
     await invitations.decline(session=session, user=user, invitation_id=invitation_id)
