@@ -19,7 +19,7 @@ os.environ.setdefault("PRELOAD_MODELS", "0")
 os.environ.setdefault("LOGIN_MAX_ATTEMPTS", "5")
 # Every test client is 127.0.0.1; tests of the per-address limit use addresses of their own.
 os.environ.setdefault("LOGIN_MAX_ATTEMPTS_PER_ADDRESS", "100000")
-# Tests send many chats as one user; the chat limits have their own test (tests/chat/test_rate_limit.py).
+# Tests send many chats as one user; the chat limits have their own test (tests/chat/test_chat_limits.py).
 os.environ.setdefault("CHAT_MESSAGES_PER_MINUTE", "100000")
 os.environ.setdefault("CHAT_SESSIONS_PER_HOUR", "100000")
 for key in [k for k in os.environ if k.startswith("PG")]:
