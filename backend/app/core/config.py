@@ -24,7 +24,7 @@ class Settings(BaseSettings):
     cors_origins: str = Field("", alias="CORS_ORIGINS")
     db_pool_size: int = Field(10, alias="DB_POOL_SIZE")
     db_pool_timeout_seconds: float = Field(10.0, alias="DB_POOL_TIMEOUT_SECONDS")
-    db_pool_pre_ping: bool = Field(True, alias="DB_POOL_PRE_PING")
+    db_pool_pre_ping: bool = Field(False, alias="DB_POOL_PRE_PING")
 
     # Auth
     # The default is public: only SANGDAM_ENV=dev|test may start with it (app.core.security.check_secret_key).
