@@ -16,7 +16,7 @@ CASES = [
     ("POST", "/auth/logout", {"refresh_token": "0123456789{bad}"}),
     ("POST", "/workspaces", {"name": "{bad}"}),
     ("PATCH", "@", {"name": "{bad}"}),
-    ("POST", "@/members", {"email": "{bad}@test.sangdam.dev"}),
+    ("POST", "@/invitations", {"email": "{bad}@test.sangdam.dev"}),
     ("PATCH", "@/settings", {"profile": {"display_name": "{bad}"}}),
     ("PATCH", "@/settings", {"profile": {"persona": "{bad}"}}),
     ("PATCH", "@/settings", {"profile": {"refusal_message": "{bad}"}}),
