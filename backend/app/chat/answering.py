@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.chat import events as ev
 from app.chat import guard
-from app.chat.answer import Grounding, strategy
+from app.chat.answer import Extractive, Generative, Grounding, strategy
 from app.chat.contextualize import Turn
 from app.chat.pipeline import Plan, plan_answer, source_dicts
 from app.core import admission
@@ -131,8 +131,9 @@ class Answer:
                                          message=self.content, followup_entry_id=self.followup_entry_id)
             if self.on_plan:
                 self.on_plan(plan)
+            answer = strategy(self.settings.qa.provider)  # looked up once per answer
             system = None
-            if not plan.refused and strategy(self.settings.qa.provider).generative:
+            if not plan.refused and answer.generative:
                 state["version"], system = await _system_prompt(self.settings, plan)
             if self.client_gone:
                 state["status"] = "interrupted"
@@ -141,7 +142,7 @@ class Answer:
             emit(ev.Meta(session_id=str(self.session_id), user_message_id=str(self.question_id),
                          assistant_message_id=str(self.id), standalone_query=plan.standalone_query))
             emit(ev.Sources(sources=source_dicts(plan)))
-            chunks, state["provider"] = _chunks(self.settings, plan, self.history, self.content, system)
+            chunks, state["provider"] = _chunks(self.settings, answer, plan, self.history, self.content, system)
             self._streaming = True  # only while waiting for the model may a departing client cancel the task
             try:
                 async for chunk in chunks:
@@ -226,12 +227,11 @@ async def _system_prompt(settings: WorkspaceSettingsRead, plan: Plan) -> tuple[u
                                        refusal_message=settings.profile.refusal_message, sources=sources_text)
 
 
-def _chunks(settings: WorkspaceSettingsRead, plan: Plan, history: list[Turn], content: str,
-            system: str | None) -> tuple[AsyncIterator[ChatChunk], str]:
+def _chunks(settings: WorkspaceSettingsRead, answer: Extractive | Generative, plan: Plan, history: list[Turn],
+            content: str, system: str | None) -> tuple[AsyncIterator[ChatChunk], str]:
     """The answer's text as it is produced, and who produced it."""
     if plan.refused:
         return _single(_refusal_text(settings, plan)), "refusal"
-    answer = strategy(settings.qa.provider)
     options = ChatOptions(model=settings.qa.chat_model or None, temperature=settings.qa.temperature,
                           timeout_s=get_settings().llm_timeout_seconds)
     messages = [ChatMessage("system", system)] if system else []

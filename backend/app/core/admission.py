@@ -23,8 +23,7 @@ class Overloaded(AppError):
     def __init__(self, message: str, *, retry_after: int):
         super().__init__(message)
         self.retry_after = retry_after
-        self.headers = {"Retry-After": str(retry_after)}
-        self.extra = {"retry_after": retry_after}
+        self.come_back_in(retry_after)
 
 
 class Admission:

@@ -57,6 +57,12 @@ class AppError(Exception):
         if status_code:
             self.status_code = status_code
 
+    def come_back_in(self, seconds: int) -> "AppError":
+        """Say when to come back: the Retry-After header and `retry_after` in the envelope (at least 1 s)."""
+        seconds = max(1, int(seconds))
+        self.headers, self.extra = {"Retry-After": str(seconds)}, {"retry_after": seconds}
+        return self
+
 
 class NotFound(AppError):
     status_code, code = 404, "not_found"

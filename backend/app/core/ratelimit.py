@@ -6,10 +6,7 @@ from app.core.queue import get_queue
 
 def limited(message: str, retry_after: int) -> RateLimited:
     """A 429 that says when to come back (header and envelope)."""
-    err = RateLimited(message)
-    retry_after = max(1, retry_after)
-    err.headers, err.extra = {"Retry-After": str(retry_after)}, {"retry_after": retry_after}
-    return err
+    return RateLimited(message).come_back_in(retry_after)
 
 
 async def hit(key: str, *, limit: int, window_s: int, message: str) -> None:
