@@ -223,7 +223,9 @@ def _e2e(env: dict[str, str]) -> int:
     try:
         serve(procs, env | {"LOGIN_MAX_ATTEMPTS": "1000", "LOGIN_MAX_ATTEMPTS_PER_ADDRESS": "1000",
                             "CHAT_MESSAGES_PER_MINUTE": "1000", "CHAT_SESSIONS_PER_HOUR": "1000"}, port, logdir)
-        code = subprocess.run(["npx", "playwright", "test", "-c", "playwright.config.ts"], cwd=ROOT / "e2e",
+        # E2E_ARGS narrows the run while working on one journey, e.g. E2E_ARGS="tests/chat.spec.ts".
+        extra = os.environ.get("E2E_ARGS", "").split()
+        code = subprocess.run(["npx", "playwright", "test", "-c", "playwright.config.ts", *extra], cwd=ROOT / "e2e",
                               env=_env(env | {"E2E_BASE_URL": f"http://127.0.0.1:{port}"})).returncode
         if code != 0:
             for name in ("api.log", "worker.log"):
