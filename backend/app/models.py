@@ -257,6 +257,25 @@ class PromptVersion(Base):
     __table_args__ = (UniqueConstraint("prompt_id", "version", name="uq_prompt_version"),)
 
 
+class AuditEntry(Base):
+    """One change made through the API: who, what, when. Kept when its actor or workspace is deleted."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[uuid.UUID] = _id()
+    actor_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True), ForeignKey("users.id", ondelete="SET NULL"))
+    workspace_id: Mapped[uuid.UUID | None] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("workspaces.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(String(80), nullable=False)
+    target_type: Mapped[str] = mapped_column(String(40), nullable=False, default="", server_default="")
+    target_id: Mapped[str | None] = mapped_column(String(80))
+    detail: Mapped[dict] = mapped_column(JSONB, nullable=False, default=dict, server_default="{}")
+    created_at: Mapped[datetime] = _created()
+    __table_args__ = (
+        Index("ix_audit_created", "created_at"),
+        Index("ix_audit_ws_created", "workspace_id", "created_at"),
+    )
+
+
 class Job(Base):
     """A background job's status of record (arq carries only its id)."""
 

@@ -278,7 +278,7 @@ def main() -> None:
     test = sub.add_parser("test")
     test.add_argument("--e2e", action="store_true")
     test.add_argument("--e2e-only", action="store_true")
-    test.add_argument("pytest_args", nargs="*")
+    test.add_argument("pytest_args", nargs=argparse.REMAINDER)
     sub.add_parser("dev")
     ex = sub.add_parser("exec")
     ex.add_argument("--persistent", action="store_true")

@@ -1,9 +1,13 @@
 """Platform-admin views: users, workspaces, usage."""
 
+import uuid
+from datetime import datetime
+
 from fastapi import APIRouter, Query
 from sqlalchemy import text
 
-from app.admin.schemas import AdminUserList, AdminWorkspaceList, UsageList
+from app.admin import audit
+from app.admin.schemas import AdminUserList, AdminWorkspaceList, AuditList, UsageList
 from app.core.db import SessionDep
 from app.core.deps import AdminUser
 
@@ -49,3 +53,12 @@ async def usage(_: AdminUser, session: SessionDep, days: int = Query(30, ge=1, l
         "group by w.id order by messages desc, w.name"
     ), {"days": max(1, min(days, 365))})).mappings().all()
     return {"items": [dict(r) for r in rows]}
+
+
+@router.get("/audit", response_model=AuditList)
+async def audit_log(_: AdminUser, session: SessionDep, limit: int = Query(50, ge=1, le=500),
+                    before: datetime | None = None, workspace_id: uuid.UUID | None = None,
+                    action: str | None = Query(None, max_length=80)):
+    """The audit log, newest first; page with `before` (the last entry's created_at)."""
+    rows = await audit.recent(session=session, limit=limit, before=before, workspace_id=workspace_id, action=action)
+    return {"items": rows}

@@ -46,3 +46,20 @@ class UsageRow(BaseModel):
 
 class UsageList(BaseModel):
     items: list[UsageRow]
+
+
+class AuditEntryRead(BaseModel):
+    model_config = {"from_attributes": True}
+
+    id: uuid.UUID
+    actor_id: uuid.UUID | None
+    workspace_id: uuid.UUID | None
+    action: str
+    target_type: str
+    target_id: str | None
+    detail: dict
+    created_at: datetime
+
+
+class AuditList(BaseModel):
+    items: list[AuditEntryRead]

@@ -11,6 +11,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.admin import audit
 from app.core.errors import Conflict, NotFound
 from app.models import Membership, User, Workspace, WorkspaceInvitation
 from app.workspaces.schemas import InvitationRead, MyInvitationRead, WorkspaceRead
@@ -48,6 +49,8 @@ async def invite(*, session: AsyncSession, ws_id: uuid.UUID, inviter: User, emai
         set_={"role": role, "invited_by": inviter.id, "created_at": now, "expires_at": now + VALID_FOR},
     ).returning(WorkspaceInvitation)
     row = (await session.execute(stmt)).scalar_one()
+    audit.record(session, actor_id=inviter.id, action="invitation.create", workspace_id=ws_id,
+                 target_type="invitation", target_id=row.id, detail={"email": email, "role": role})
     await session.commit()
     return InvitationRead.model_validate(row)
 
@@ -59,12 +62,15 @@ async def list_for_workspace(*, session: AsyncSession, ws_id: uuid.UUID) -> list
     return [InvitationRead.model_validate(r) for r in rows]
 
 
-async def revoke(*, session: AsyncSession, ws_id: uuid.UUID, invitation_id: uuid.UUID) -> None:
+async def revoke(*, session: AsyncSession, ws_id: uuid.UUID, invitation_id: uuid.UUID,
+                 actor_id: uuid.UUID | None = None) -> None:
     """Withdraw an invitation of this workspace."""
     done = await session.execute(delete(WorkspaceInvitation).where(
         WorkspaceInvitation.workspace_id == ws_id, WorkspaceInvitation.id == invitation_id))
     if not done.rowcount:
         raise NotFound("Invitation not found.")
+    audit.record(session, actor_id=actor_id, action="invitation.revoke", workspace_id=ws_id,
+                 target_type="invitation", target_id=invitation_id)
     await session.commit()
 
 

@@ -87,7 +87,7 @@ async def list_invitations(ws: CurrentWorkspace, session: SessionDep):
 async def revoke_invitation(invitation_id: uuid.UUID, ws: CurrentWorkspace, session: SessionDep):
     """Withdraw an invitation (owners)."""
     ws.require_owner()
-    await invitations.revoke(session=session, ws_id=ws.id, invitation_id=invitation_id)
+    await invitations.revoke(session=session, ws_id=ws.id, invitation_id=invitation_id, actor_id=ws.user.id)
     return Response(status_code=204)
 
 
@@ -114,14 +114,15 @@ async def decline_invitation(invitation_id: uuid.UUID, session: SessionDep, user
 async def change_role(user_id: uuid.UUID, body: MemberUpdate, ws: CurrentWorkspace, session: SessionDep):
     """Change a member's role (owners)."""
     ws.require_owner()
-    return await service.change_role(session=session, ws_id=ws.id, user_id=user_id, role=body.role)
+    return await service.change_role(session=session, ws_id=ws.id, user_id=user_id, role=body.role,
+                                    actor_id=ws.user.id)
 
 
 @scoped.delete("/members/{user_id}", status_code=204)
 async def remove_member(user_id: uuid.UUID, ws: CurrentWorkspace, session: SessionDep):
     """Remove a member (owners)."""
     ws.require_owner()
-    await service.remove_member(session=session, ws_id=ws.id, user_id=user_id)
+    await service.remove_member(session=session, ws_id=ws.id, user_id=user_id, actor_id=ws.user.id)
     return Response(status_code=204)
 
 
@@ -134,7 +135,8 @@ async def get_settings(ws: CurrentWorkspace, session: SessionDep):
 @scoped.patch("/settings", response_model=WorkspaceSettingsRead)
 async def update_settings(body: WorkspaceSettingsUpdate, ws: EditorWorkspace, session: SessionDep):
     """Update settings (owners and editors); a new embedding model re-embeds the knowledge in a job."""
-    new, embedding_changed = await service.update_settings(session=session, ws_id=ws.id, patch=body)
+    new, embedding_changed = await service.update_settings(session=session, ws_id=ws.id, patch=body,
+                                                           actor_id=ws.user.id)
     if embedding_changed:
         from app.knowledge.jobs import enqueue_reembed
 

@@ -7,6 +7,7 @@ from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.admin import audit
 from app.core.errors import AppError, Conflict, NotFound
 from app.llm import catalogue
 from app.models import Membership, User, Workspace, WorkspaceSettings
@@ -84,22 +85,28 @@ async def _owners(session: AsyncSession, ws_id: uuid.UUID) -> int:
                                 .where(Membership.workspace_id == ws_id, Membership.role == "owner"))
 
 
-async def change_role(*, session: AsyncSession, ws_id: uuid.UUID, user_id: uuid.UUID, role: str) -> MemberRead:
+async def change_role(*, session: AsyncSession, ws_id: uuid.UUID, user_id: uuid.UUID, role: str,
+                      actor_id: uuid.UUID | None = None) -> MemberRead:
     """Change a member's role, keeping at least one owner."""
     m = await _membership(session, ws_id, user_id)
     if m.role == "owner" and role != "owner" and await _owners(session, ws_id) <= 1:
         raise Conflict("A workspace needs at least one owner.", code="last_owner")
+    audit.record(session, actor_id=actor_id, action="member.role", workspace_id=ws_id, target_type="user",
+                 target_id=user_id, detail={"from": m.role, "to": role})
     m.role = role
     await session.commit()
     user = await session.get(User, user_id)
     return MemberRead(user_id=user.id, email=user.email, name=user.name, role=role)
 
 
-async def remove_member(*, session: AsyncSession, ws_id: uuid.UUID, user_id: uuid.UUID) -> None:
+async def remove_member(*, session: AsyncSession, ws_id: uuid.UUID, user_id: uuid.UUID,
+                        actor_id: uuid.UUID | None = None) -> None:
     """Remove a member, keeping at least one owner."""
     m = await _membership(session, ws_id, user_id)
     if m.role == "owner" and await _owners(session, ws_id) <= 1:
         raise Conflict("A workspace needs at least one owner.", code="last_owner")
+    audit.record(session, actor_id=actor_id, action="member.remove", workspace_id=ws_id, target_type="user",
+                 target_id=user_id, detail={"role": m.role})
     await session.delete(m)
     await session.commit()
 
@@ -154,8 +161,8 @@ def _known(kind: catalogue.Kind, provider: str) -> str:
     return ", ".join(names) or "none"
 
 
-async def update_settings(*, session: AsyncSession, ws_id: uuid.UUID, patch: WorkspaceSettingsUpdate
-                          ) -> tuple[WorkspaceSettingsRead, bool]:
+async def update_settings(*, session: AsyncSession, ws_id: uuid.UUID, patch: WorkspaceSettingsUpdate,
+                          actor_id: uuid.UUID | None = None) -> tuple[WorkspaceSettingsRead, bool]:
     """Apply a partial update; return the new settings and whether the embedding model changed."""
     row = await get_settings_row(session, ws_id)
     current = read_settings(row)
@@ -175,5 +182,7 @@ async def update_settings(*, session: AsyncSession, ws_id: uuid.UUID, patch: Wor
         current.retrieval.embedding_provider, current.retrieval.embedding_model)
     row.profile, row.qa, row.retrieval = (new.profile.model_dump(), new.qa.model_dump(),
                                           new.retrieval.model_dump())
+    audit.record(session, actor_id=actor_id, action="settings.update", workspace_id=ws_id, target_type="workspace",
+                 target_id=ws_id, detail=patch.model_dump(exclude_none=True))
     await session.commit()
     return new, embedding_changed

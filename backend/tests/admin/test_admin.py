@@ -55,3 +55,29 @@ async def test_usage_counts_answers_refusals_and_feedback(client, monkeypatch):
     assert (after["messages"], after["refusals"]) == (2, 1)
     assert (after["feedback_up"], after["feedback_down"]) == (1, 0)
     assert after["latency_p50_ms"] > 0 and after["latency_p95_ms"] >= after["latency_p50_ms"]
+
+
+async def test_audit_log_records_member_settings_and_invitation_changes(client):
+    admin, owner, member = await make_actor(client, is_admin=True), await make_actor(client), await make_actor(client)
+    ws = (await make_workspace(client, owner))["id"]
+    await add_member(client, owner, ws, member)
+    h = owner.headers
+    assert (await client.patch(f"/api/v1/workspaces/{ws}/members/{member.user.id}", json={"role": "editor"},
+                               headers=h)).status_code == 200
+    assert (await client.patch(f"/api/v1/workspaces/{ws}/settings", json={"retrieval": {"top_k": 4}},
+                               headers=h)).status_code == 200
+    assert (await client.delete(f"/api/v1/workspaces/{ws}/members/{member.user.id}", headers=h)).status_code == 204
+    # A refused change leaves no entry: the last owner cannot leave.
+    assert (await client.delete(f"/api/v1/workspaces/{ws}/members/{owner.user.id}", headers=h)).status_code == 409
+
+    r = await client.get("/api/v1/admin/audit", params={"workspace_id": ws}, headers=admin.headers)
+    assert r.status_code == 200
+    actions = [(e["action"], e["actor_id"]) for e in r.json()["items"]]
+    assert actions == [("member.remove", str(owner.user.id)), ("settings.update", str(owner.user.id)),
+                       ("member.role", str(owner.user.id)), ("invitation.create", str(owner.user.id))]
+    role = next(e for e in r.json()["items"] if e["action"] == "member.role")
+    assert role["detail"] == {"from": "member", "to": "editor"} and role["target_id"] == str(member.user.id)
+    only = await client.get("/api/v1/admin/audit", params={"workspace_id": ws, "action": "member."},
+                            headers=admin.headers)
+    assert [e["action"] for e in only.json()["items"]] == ["member.remove", "member.role"]
+    assert (await client.get("/api/v1/admin/audit", headers=owner.headers)).status_code == 403
