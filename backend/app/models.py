@@ -285,4 +285,4 @@ class JobUpload(Base):
 
 
 
-from app.documents.models import Document, DocumentFile, DocumentSummary  # noqa: E402,F401 - one metadata
+import app.documents.models  # noqa: E402,F401 - the documents domain's tables join this metadata

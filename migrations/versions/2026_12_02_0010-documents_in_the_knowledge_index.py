@@ -28,8 +28,8 @@ depends_on: str | Sequence[str] | None = None
 INDEXED_DIMS = (384, 1536)
 
 
-def _uuid(name: str, **kw) -> sa.Column:
-    return sa.Column(name, UUID(as_uuid=True), **kw)
+def _uuid(name: str, *args, **kw) -> sa.Column:
+    return sa.Column(name, UUID(as_uuid=True), *args, **kw)
 
 
 def _created() -> sa.Column:

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import AppError, NotFound
 from app.documents import extract
+from app.documents import jobs as _kinds  # noqa: F401 - registers index_document
 from app.documents.models import Document, DocumentFile
 from app.jobs import service as jobs
 from app.models import Job, KnowledgeChunk
