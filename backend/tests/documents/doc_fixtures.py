@@ -17,6 +17,7 @@ POLICY_PAGES = [
      "포인트는 적립일로부터 1년 동안 사용할 수 있습니다."],
 ]
 REFUND_QUESTION = "단순 변심 반품은 며칠 안에 신청해야 하나요?"
+POINTS_QUESTION = "적립된 상담몰 포인트는 얼마 동안 사용할 수 있나요?"
 
 
 def make_pdf(pages: list[list[str]] | None = None) -> bytes:
