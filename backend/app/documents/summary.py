@@ -47,6 +47,7 @@ FOCUS_WEIGHT = 0.5
 DEFAULT_CONTEXT = 8192  # tokens, for a model the catalogue does not know
 ANSWER_TOKENS = {"short": 300, "medium": 600, "long": 1200}
 PROMPT_RESERVE = 600  # tokens of instructions around the text
+MIN_TEXT_TOKENS = 200  # the least text a pass gets, however small the context
 EMBED_BATCH = 64
 _CITE = re.compile(r"\[p\.\s*(\d+)(?:\s*[-,~]\s*(\d+))?\]")
 
@@ -269,10 +270,12 @@ class SummaryRun:
         model_name = self.qa.chat_model or _default_model(answer.provider)
         spec = catalogue.find_model("chat", answer.provider, model_name) if model_name else None
         context = (spec.context_length if spec and spec.context_length else DEFAULT_CONTEXT)
-        reserve = ANSWER_TOKENS[self.body.length] + PROMPT_RESERVE
-        budget = max(context - reserve, 500)
+        answer_tokens = ANSWER_TOKENS[self.body.length]
+        budget = max(context - answer_tokens - PROMPT_RESERVE, MIN_TEXT_TOKENS)  # the document's share
         whole = _marked_text(self.units)
-        parts = [self.units] if estimate_tokens(whole) <= budget else windows(self.units, max(budget - reserve, 300))
+        # a refine pass also carries the summary so far (at most an answer's length) beside its section
+        parts = [self.units] if estimate_tokens(whole) <= budget else windows(
+            self.units, max(budget - answer_tokens, MIN_TEXT_TOKENS))
         state.update(mode="single_pass" if len(parts) == 1 else "refine", provider=answer.provider, model=model_name)
         emit(SummaryMeta(summary_id=str(self.id), document_id=str(self.doc.id), mode=state["mode"],
                          provider=answer.provider))
