@@ -1545,12 +1545,8 @@ export interface components {
             document_title?: string | null;
             /** Entry Id */
             entry_id: string;
-            /**
-             * Kind
-             * @default faq
-             * @enum {string}
-             */
-            kind: "faq" | "document";
+            /** Kind */
+            kind?: "document" | null;
             /** Page */
             page?: number | null;
             /** Question */
