@@ -45,8 +45,10 @@ async def owner_ws(client):
 async def test_every_type_is_uploaded_and_indexed_with_its_places(client, owner_ws):
     owner, ws = owner_ws
     files = {"정책.pdf": fx.make_pdf(), "배송.docx": fx.make_docx(), "출장.hwpx": fx.make_hwpx(),
-             "출장.hwp": fx.make_hwp(), "요금.xlsx": fx.make_xlsx(), "지점.csv": fx.make_csv(), "교환.md": "# 교환\n\n교환은 7일 안에 됩니다.".encode(),
-             "안내.html": "<h1>안내</h1><p>매장은 월요일 휴무입니다.</p>".encode(), "메모.txt": "주차는 2시간 무료입니다.".encode()}
+             "출장.hwp": fx.make_hwp(), "요금.xlsx": fx.make_xlsx(), "지점.csv": fx.make_csv(),
+             "교환.md": "# 교환\n\n교환은 7일 안에 됩니다.".encode(),
+             "안내.html": "<h1>안내</h1><p>매장은 월요일 휴무입니다.</p>".encode(),
+             "메모.txt": "주차는 2시간 무료입니다.".encode()}
     ids = {}
     for name, data in files.items():
         r = await upload(client, owner, ws, name, data)
