@@ -7,6 +7,7 @@ from pgvector.sqlalchemy import Vector
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
+    Computed,
     DateTime,
     ForeignKey,
     Index,
@@ -20,6 +21,7 @@ from sqlalchemy import (
     func,
     text,
 )
+from sqlalchemy import text as sql_text  # the chunk table has a column named text
 from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR, UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -142,8 +144,16 @@ class KnowledgeChunk(Base):
     __tablename__ = "knowledge_chunks"
     id: Mapped[uuid.UUID] = _id()
     workspace_id: Mapped[uuid.UUID] = _ws_fk()
-    entry_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("knowledge_entries.id", ondelete="CASCADE"), nullable=False)
+    # An FAQ entry's piece, or a document's (then entry_id is NULL; see app/documents and migration 0010).
+    entry_id: Mapped[uuid.UUID | None] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("knowledge_entries.id", ondelete="CASCADE"))
+    document_id: Mapped[uuid.UUID | None] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("documents.id", ondelete="CASCADE"))
+    piece_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))  # shared by a piece's two rows
+    page: Mapped[int | None] = mapped_column(Integer)
+    section: Mapped[str | None] = mapped_column(Text)
+    # What the search ranks: the entry, or the document piece (generated: coalesce(entry_id, piece_id)).
+    unit_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True), Computed("coalesce(entry_id, piece_id)"))
     kind: Mapped[str] = mapped_column(String(16), nullable=False)
     ord: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     text: Mapped[str] = mapped_column(Text, nullable=False)
@@ -156,36 +166,12 @@ class KnowledgeChunk(Base):
     __table_args__ = (
         Index("ix_chunks_ws_entry", "workspace_id", "entry_id"),
         Index("ix_chunks_lexemes", "lexemes", postgresql_using="gin"),
-        CheckConstraint("kind in ('question','answer','alias')", name="ck_chunk_kind"),
+        Index("ix_chunks_ws_unit", "workspace_id", "unit_id"),
+        Index("ix_chunks_ws_document", "workspace_id", "document_id", postgresql_where=sql_text("document_id IS NOT NULL")),
+        CheckConstraint("kind in ('question','answer','alias','document')", name="ck_chunk_kind"),
+        CheckConstraint("(entry_id IS NULL) <> (document_id IS NULL) AND (document_id IS NULL) = (piece_id IS NULL)",
+                        name="ck_chunk_owner"),
     )
-
-
-class Document(Base):
-    __tablename__ = "documents"
-    id: Mapped[uuid.UUID] = _id()
-    workspace_id: Mapped[uuid.UUID] = _ws_fk()
-    filename: Mapped[str] = mapped_column(String(255), nullable=False)
-    content_type: Mapped[str] = mapped_column(String(100), nullable=False, default="text/plain")
-    size_bytes: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
-    text: Mapped[str] = mapped_column(Text, nullable=False, default="")
-    summary: Mapped[str | None] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(16), nullable=False, default="ready")
-    created_by: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True), ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = _created()
-    __table_args__ = (Index("ix_documents_ws_created", "workspace_id", "created_at"),)
-
-
-class DocumentChunk(Base):
-    __tablename__ = "document_chunks"
-    id: Mapped[uuid.UUID] = _id()
-    workspace_id: Mapped[uuid.UUID] = _ws_fk()
-    document_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("documents.id", ondelete="CASCADE"), nullable=False)
-    ord: Mapped[int] = mapped_column(Integer, nullable=False)
-    text: Mapped[str] = mapped_column(Text, nullable=False)
-    embedding = mapped_column(Vector(), nullable=True)
-    embedding_dim: Mapped[int | None] = mapped_column(Integer)
-    __table_args__ = (Index("ix_doc_chunks_ws_doc", "workspace_id", "document_id"),)
 
 
 class ChatSession(Base):
@@ -316,3 +302,6 @@ class JobUpload(Base):
     filename: Mapped[str] = mapped_column(String(255), nullable=False)
     data = mapped_column(LargeBinary, nullable=False)
 
+
+
+import app.documents.models  # noqa: E402,F401 - the documents domain's tables join this metadata

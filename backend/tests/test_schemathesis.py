@@ -49,8 +49,10 @@ async def test_schemathesis_finds_no_server_errors_and_only_documented_replies(a
     entry_id = r.json()["id"]
     session_id = (await client.post(f"{base}/chat/sessions", json={}, headers=owner.headers)).json()["id"]
     job_id = (await client.post(f"{base}/knowledge/reembed", headers=owner.headers)).json()["id"]
+    document_id = (await client.post(f"{base}/documents", files={"file": ("안내.txt", "주차는 2시간 무료입니다.".encode())},
+                                     headers=owner.headers)).json()["id"]
     known = {"workspace_id": ws["id"], "entry_id": entry_id, "session_id": session_id, "job_id": job_id,
-             "user_id": str(member.user.id)}
+             "user_id": str(member.user.id), "document_id": document_id}
 
     loop = asyncio.get_running_loop()
     schema = schemathesis.openapi.from_dict(app.openapi())

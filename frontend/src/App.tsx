@@ -9,6 +9,7 @@ import { ThemeProvider } from "./lib/theme";
 import { AdminPage } from "./routes/AdminPage";
 import { AppShell } from "./routes/AppShell";
 import { ChatPage } from "./routes/ChatPage";
+import { DocumentsPage } from "./routes/DocumentsPage";
 import { KnowledgePage } from "./routes/KnowledgePage";
 import { LoginPage } from "./routes/LoginPage";
 import { MembersPage } from "./routes/MembersPage";
@@ -61,6 +62,7 @@ export function AppRoutes() {
           <Route index element={<Navigate to="chat" replace />} />
           <Route path="chat/:sessionId?" element={<ChatPage />} />
           <Route path="knowledge" element={<KnowledgePage />} />
+          <Route path="documents/:documentId?" element={<DocumentsPage />} />
           <Route path="settings" element={<SettingsPage />} />
           <Route path="members" element={<MembersPage />} />
           <Route path="*" element={<StatusPage kind="notFound" />} />

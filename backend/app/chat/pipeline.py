@@ -40,8 +40,12 @@ class Plan:
 
 
 def _source_dict(h: Hit) -> dict:
-    return {"entry_id": str(h.entry_id), "question": h.question, "category": h.category,
-            "score": round(h.dense, 4), "rank_score": round(h.score, 4)}
+    source = {"entry_id": str(h.entry_id), "question": h.question, "category": h.category,
+              "score": round(h.dense, 4), "rank_score": round(h.score, 4)}
+    if h.document_id is not None:  # a document's piece (app/documents): name the document and the place
+        source |= {"kind": "document", "document_id": str(h.document_id), "document_title": h.document_title,
+                   "page": h.page, "section": h.section}
+    return source
 
 
 async def _entry_hit(ws_id: uuid.UUID, entry_id: uuid.UUID) -> Hit | None:
@@ -162,12 +166,14 @@ async def plan_answer(*, ws_id: uuid.UUID, settings: WorkspaceSettingsRead,
         hits, decision, rerank_ms = await _rerank(settings, model, resolved.query, hits, decision)
     if refused:
         cited: list[Hit] = []
-        suggestion = hits[:1]
+        suggestion = [h for h in hits if h.document_id is None][:1]  # a suggestion is an FAQ question
         followups = [{"question": h.question, "entry_id": str(h.entry_id)} for h in suggestion]
     else:
         # An extractive answer quotes one entry, so it cites that one; a model may use close runners-up.
         cited = _cite(hits, settings.retrieval.top_k) if model is not None else hits[:1]
-        followups = await _followups(ws_id, cited, hits, settings.qa.followup_count, close)
+        # Follow-ups are FAQ questions; a document piece is no question to suggest.
+        followups = await _followups(ws_id, [h for h in cited if h.document_id is None],
+                                     [h for h in hits if h.document_id is None], settings.qa.followup_count, close)
     how = f"{resolved.how}+context" if context else resolved.how
     return Plan(standalone_query=resolved.query, how=how, hits=hits, cited=cited, refused=refused,
                 followups=followups, retrieval_ms=result.ms + (context.ms if context else 0), rewrite_ms=rewrite_ms,

@@ -39,6 +39,12 @@ class SourceRead(BaseModel):
     category: str | None
     score: float  # best cosine similarity of the entry's chunks, 0..1
     rank_score: float | None = None  # fused z-score sum over the candidates (relative, not 0..1)
+    # A document's piece (app/documents): entry_id is the piece's id, and the document and place are named.
+    kind: Literal["document"] | None = None  # None: an FAQ entry (its sources are as before)
+    document_id: str | None = None
+    document_title: str | None = None
+    page: int | None = None
+    section: str | None = None
 
 
 class FollowupRead(BaseModel):

@@ -1,5 +1,6 @@
 """`make bench`: import speed, retrieval latency, chat under load over loopback (bursts of 50 and 100 simultaneous
-new chats, SSE and JSON, each twice; then 5, 10 and 20 new chats per second), API CPU and memory.
+new chats, SSE and JSON, each twice; then 5, 10 and 20 new chats per second), API CPU and memory; and documents
+(a 100-page PDF extracted and indexed, the extractive summary's first token: app/documents/bench.py).
 
 Prints one JSON line of figures; docs/benchmarks.md records them with the command.
 """
@@ -156,6 +157,8 @@ def _free_port() -> int:
 
 async def main(faq: Path, reuse: bool, workers: int = 1, rate_seconds: float = 60,
                only: set[str] | None = None) -> dict:
+    if only == {"documents"}:  # the documents level alone needs no FAQ and no API process
+        return {"documents": await documents_level()}
     ws_id, owner_id, imported, seconds = await setup_workspace(faq, reuse)
     figures: dict = {"import": {"entries": imported["entries"], "seconds": None if imported.get("reused") else round(seconds, 1)}}
     print(f"import: {figures['import']}", file=sys.stderr)
@@ -196,6 +199,17 @@ async def main(faq: Path, reuse: bool, workers: int = 1, rate_seconds: float = 6
     finally:
         api.terminate()
         api.wait(10)
+    if not only or "documents" in only:
+        figures["documents"] = await documents_level()
+    return figures
+
+
+async def documents_level() -> dict:
+    """A generated 100-page PDF: extraction and indexing speed, extractive summary first-token time."""
+    from app.documents.bench import measure
+
+    figures = await measure(pages=100)
+    print(f"documents: {figures}", file=sys.stderr)
     return figures
 
 
@@ -203,7 +217,8 @@ def cli() -> None:
     parser = argparse.ArgumentParser(prog="make bench")
     parser.add_argument("--faq", required=True)
     parser.add_argument("--rate-seconds", type=float, default=60, help="length of each arrival-rate level")
-    parser.add_argument("--only", default="", help="comma-separated level names (default: all of LEVELS)")
+    parser.add_argument("--only", default="", help="comma-separated level names (default: all of LEVELS, then "
+                        "documents); `--only documents` runs the documents level alone")
     parser.add_argument("--reuse", action="store_true", help="reuse a workspace imported from the same file")
     parser.add_argument("--workers", type=int, default=1,
                         help="uvicorn worker processes (production runs 2; on two cores 2 measured slower than 1)")

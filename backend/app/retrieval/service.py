@@ -32,6 +32,12 @@ class Hit:
     dense: float  # best cosine of the workspace model over the entry's chunks
     usem: float = 0.0  # best USE cosine over the entry's chunks
     keyword: float = 0.0  # best BM25 over the entry's chunks
+    # Set when the hit is a document's piece (app/documents) rather than an FAQ entry: entry_id is then the
+    # piece's id, question names the document and its place, answer is the piece's text.
+    document_id: uuid.UUID | None = None
+    document_title: str | None = None
+    page: int | None = None
+    section: str | None = None
 
 
 @dataclass
@@ -52,14 +58,18 @@ def vector_literal(v) -> str:
     return "[" + ",".join(f"{x:.6f}" for x in v) + "]"
 
 
+# The workspace's knowledge scope (settings.knowledge_scope): FAQ chunks, document pieces, or both.
+SCOPE = "(c.document_id IS NULL OR CAST(:docs AS boolean)) AND (c.document_id IS NOT NULL OR CAST(:faq AS boolean))"
+
+
 def _sql(dim: int, udim: int) -> str:
     # Dimensions come from the fixed table of known models, never from user input; the casts must be literal
     # for the partial HNSW index (one per dimension) to be used.
     v, u = f"vector({int(dim)})", f"vector({int(udim)})"
     return f"""
 WITH dense_chunks AS (
-    SELECT c.entry_id FROM knowledge_chunks c
-    WHERE c.workspace_id = :ws AND c.embedding_dim = {int(dim)} AND c.embedding_model = :model
+    SELECT c.unit_id AS entry_id FROM knowledge_chunks c  -- unit: the FAQ entry, or the document piece
+    WHERE c.workspace_id = :ws AND c.embedding_dim = {int(dim)} AND c.embedding_model = :model AND {SCOPE}
     ORDER BY c.embedding::{v} <=> CAST(:qvec AS {v})
     LIMIT :dense_depth
 ), corpus AS (  -- chunks with lexemes (kept by the lexicon triggers, migration 0003)
@@ -78,10 +88,10 @@ WITH dense_chunks AS (
     -- built here rather than passed as a literal, so the planner takes the GIN index (docs/benchmarks.md)
     SELECT string_agg(quote_literal(lexeme), ' | ')::tsquery AS tsq FROM terms
 ), lexical AS (  -- BM25 (k1 1.2, b 0.75): chunk term weights . query IDFs; best chunk per entry
-    SELECT c.entry_id, max(-(c.bm25 <#> q.v)) AS bm25
+    SELECT c.unit_id AS entry_id, max(-(c.bm25 <#> q.v)) AS bm25
     FROM knowledge_chunks c CROSS JOIN query_terms q
-    WHERE c.workspace_id = :ws AND c.lexemes @@ (SELECT tsq FROM matching) AND q.v IS NOT NULL
-    GROUP BY c.entry_id
+    WHERE c.workspace_id = :ws AND c.lexemes @@ (SELECT tsq FROM matching) AND q.v IS NOT NULL AND {SCOPE}
+    GROUP BY c.unit_id
 ), candidates AS (
     SELECT entry_id FROM dense_chunks
     UNION SELECT entry_id FROM (SELECT entry_id FROM lexical ORDER BY bm25 DESC LIMIT :lex_depth) l
@@ -91,7 +101,7 @@ WITH dense_chunks AS (
                     THEN 1 - (c.embedding::{v} <=> CAST(:qvec AS {v})) END) AS dense,
            max(CASE WHEN c.embedding_dim = {int(udim)} AND c.embedding_model = :umodel
                     THEN 1 - (c.embedding::{u} <=> CAST(:uvec AS {u})) END) AS usem
-    FROM candidates k JOIN knowledge_chunks c ON c.entry_id = k.entry_id AND c.workspace_id = :ws
+    FROM candidates k JOIN knowledge_chunks c ON c.unit_id = k.entry_id AND c.workspace_id = :ws
     GROUP BY k.entry_id
 ), fused AS (
     SELECT s.entry_id, s.dense, s.usem, coalesce(l.bm25, 0) AS bm25 FROM scored s LEFT JOIN lexical l USING (entry_id)
@@ -106,10 +116,17 @@ WITH dense_chunks AS (
     ORDER BY score DESC, f.dense DESC
     LIMIT :lim
 )
-SELECT e.id, e.question, e.answer, e.category, e.related, r.dense, r.usem, r.bm25, r.score, r.dense_top,
-       r.usem_top,
-       (SELECT n FROM corpus) AS n_chunks, (SELECT array_agg(lexeme) FROM terms WHERE typed) AS known_terms
-FROM ranked r JOIN knowledge_entries e ON e.id = r.entry_id AND e.workspace_id = :ws
+SELECT r.entry_id, coalesce(e.question, p.title), coalesce(e.answer, p.text), e.category, e.related, r.dense,
+       r.usem, r.bm25, r.score, r.dense_top, r.usem_top,
+       (SELECT n FROM corpus) AS n_chunks, (SELECT array_agg(lexeme) FROM terms WHERE typed) AS known_terms,
+       p.document_id, p.title AS document_title, p.page, p.section
+FROM ranked r LEFT JOIN knowledge_entries e ON e.id = r.entry_id AND e.workspace_id = :ws
+LEFT JOIN LATERAL (  -- a document piece: its text (the row with lexemes) and its document's title
+    SELECT c.document_id, c.page, c.section, c.text, d.title FROM knowledge_chunks c
+    JOIN documents d ON d.id = c.document_id AND d.workspace_id = :ws
+    WHERE e.id IS NULL AND c.workspace_id = :ws AND c.unit_id = r.entry_id AND c.lexemes IS NOT NULL LIMIT 1
+) p ON true
+WHERE e.id IS NOT NULL OR p.document_id IS NOT NULL
 ORDER BY r.score DESC, r.dense DESC
 """
 
@@ -139,9 +156,11 @@ async def search(*, ws_id: uuid.UUID, query: str, settings: RetrievalSettings, l
         "weights": [1.0] * len(terms) + [thesaurus.EXPANSION_WEIGHT] * len(extra),
         "dense_depth": DENSE_DEPTH, "lex_depth": LEX_DEPTH, "w_dense": W_DENSE, "w_usem": W_USEM,
         "w_lex": 0.6 * settings.hybrid_weight, "lim": max(want, intent.RERANK_DEPTH),
+        "docs": settings.knowledge_scope != "faq", "faq": settings.knowledge_scope != "documents",
     })).all()
     hits = [Hit(entry_id=r[0], question=r[1], answer=r[2], category=r[3], related=r[4] or [],
-                dense=float(r[5] or 0), usem=float(r[6] or 0), keyword=float(r[7] or 0), score=float(r[8] or 0))
+                dense=float(r[5] or 0), usem=float(r[6] or 0), keyword=float(r[7] or 0), score=float(r[8] or 0),
+                document_id=r.document_id, document_title=r.document_title, page=r.page, section=r.section)
             for r in rows]
     # Sibling entries share a topic; the kind of answer asked for decides between them (intent.py).
     asked = intent.question_types(respace(asking) if asking else query) if settings.question_types else frozenset()

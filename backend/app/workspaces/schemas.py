@@ -137,6 +137,8 @@ class RetrievalSettings(BaseModel):
     # With a chat model configured, the model re-orders the top candidates (retrieval/rerank.py): one short
     # extra call before the answer. Without one (extractive answers) this has no effect.
     llm_rerank: bool = True
+    # What chat searches: uploaded documents' pieces, the FAQ entries, or both (app/documents).
+    knowledge_scope: Literal["documents", "faq", "both"] = "both"
 
 
 class WorkspaceSettingsRead(BaseModel):

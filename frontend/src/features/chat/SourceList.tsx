@@ -1,5 +1,7 @@
-import { useId, useState } from "react";
+import { useContext, useId, useState } from "react";
+import { Link, useInRouterContext } from "react-router-dom";
 import type { Source } from "../../api/types";
+import { WorkspaceContext } from "../workspaces/WorkspaceContext";
 import { useI18n } from "../../lib/i18n";
 import { ChevronIcon } from "../../components/ui/icons";
 
@@ -29,7 +31,11 @@ export function SourceList({ sources }: { sources: Source[] }) {
         <ul id={panelId} className="sources-list" aria-label={t("chat.sources", { n: sources.length })}>
           {sources.map((s, i) => (
             <li key={`${s.entry_id}-${i}`} className="source">
-              <span className="source-title">{s.question}</span>
+              {s.kind === "document" && s.document_id ? (
+                <DocumentSourceTitle source={s} />
+              ) : (
+                <span className="source-title">{s.question}</span>
+              )}
               <span className="source-meta">
                 {s.category && <span className="badge badge-neutral" title={t("chat.category")}>{s.category}</span>}
                 <span className="source-score">
@@ -41,5 +47,22 @@ export function SourceList({ sources }: { sources: Source[] }) {
         </ul>
       )}
     </div>
+  );
+}
+
+/** A document's piece: the document and page (or section), opening the preview there. */
+function DocumentSourceTitle({ source }: { source: Source }) {
+  const { t } = useI18n();
+  const ws = useContext(WorkspaceContext);
+  const routed = useInRouterContext();
+  const label = source.page != null
+    ? t("chat.sourcePage", { title: source.document_title ?? source.question, page: source.page })
+    : [source.document_title ?? source.question, source.section].filter(Boolean).join(" · ");
+  if (!ws || !routed) return <span className="source-title">{label}</span>;
+  const to = `/w/${ws.id}/documents/${source.document_id}${source.page != null ? `?page=${source.page}` : ""}`;
+  return (
+    <Link className="source-title" to={to}>
+      {label}
+    </Link>
   );
 }

@@ -14,6 +14,7 @@ const settings: WorkspaceSettings = {
     query_expansion: true,
     question_types: true,
     llm_rerank: true,
+    knowledge_scope: "both",
   },
 };
 
