@@ -36,8 +36,9 @@ def _scoped_routers() -> list[APIRouter]:
     from app.chat.router import router as chat_router
     from app.jobs.router import router as jobs_router
     from app.knowledge.router import router as knowledge_router
+    from app.templates.router import router as templates_router
 
-    return [workspace_scoped, knowledge_router, jobs_router, chat_router]
+    return [workspace_scoped, knowledge_router, jobs_router, chat_router, templates_router]
 
 
 @asynccontextmanager

@@ -297,3 +297,7 @@ class JobUpload(Base):
     filename: Mapped[str] = mapped_column(String(255), nullable=False)
     data = mapped_column(LargeBinary, nullable=False)
 
+
+
+# Domains with tables of their own (kept beside their code); imported here so metadata holds every table.
+import app.templates.models  # noqa: E402,F401
