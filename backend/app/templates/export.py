@@ -46,7 +46,9 @@ def _sources_line(section: Mapping) -> str | None:
 
 
 def _field_rows(doc: GeneratedDocument, labels: Mapping[str, str]) -> list[list[str]]:
-    return [[labels.get(k, k), str(v)] for k, v in doc.values.items() if str(v).strip()]
+    # In the template's field order (`labels`); jsonb keeps its keys in an order of its own.
+    names = [n for n in labels if n in doc.values] + sorted(n for n in doc.values if n not in labels)
+    return [[labels.get(n, n), str(doc.values[n])] for n in names if str(doc.values[n]).strip()]
 
 
 def context(doc: GeneratedDocument) -> dict[str, str]:
