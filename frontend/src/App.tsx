@@ -18,6 +18,8 @@ import { StatusPage } from "./routes/StatusPage";
 import { WorkspaceLayout } from "./routes/WorkspaceLayout";
 import { WorkspacesPage } from "./routes/WorkspacesPage";
 import { HomeRedirect } from "./routes/HomeRedirect";
+import { GeneratedDocumentPage } from "./routes/GeneratedDocumentPage";
+import { TemplatesPage } from "./routes/TemplatesPage";
 
 function makeQueryClient() {
   return new QueryClient({
@@ -63,6 +65,8 @@ export function AppRoutes() {
           <Route path="knowledge" element={<KnowledgePage />} />
           <Route path="settings" element={<SettingsPage />} />
           <Route path="members" element={<MembersPage />} />
+          <Route path="templates" element={<TemplatesPage />} />
+          <Route path="templates/documents/:documentId" element={<GeneratedDocumentPage />} />
           <Route path="*" element={<StatusPage kind="notFound" />} />
         </Route>
         <Route path="admin" element={<AdminPage />} />

@@ -103,7 +103,7 @@ class GenerateRequest(BaseModel):
     title: SafeStr | None = Field(None, min_length=1, max_length=200)
 
 
-class SourceRead(BaseModel):
+class SectionSourceRead(BaseModel):
     entry_id: str
     question: str
     category: str | None = None
@@ -117,7 +117,7 @@ class SectionRead(BaseModel):
     kind: SectionKind
     content: str
     status: Literal["pending", "complete", "unsupported", "failed"]
-    sources: list[SourceRead] = Field(default_factory=list)
+    sources: list[SectionSourceRead] = Field(default_factory=list)
     provider: str | None = None
     prompt_version_id: str | None = None
     edited: bool = False

@@ -1472,7 +1472,7 @@ export interface components {
              */
             role: "user" | "assistant";
             /** Sources */
-            sources: components["schemas"]["app__chat__schemas__SourceRead"][];
+            sources: components["schemas"]["SourceRead"][];
             /** Standalone Query */
             standalone_query: string | null;
             /**
@@ -1731,7 +1731,7 @@ export interface components {
             /** Provider */
             provider?: string | null;
             /** Sources */
-            sources?: components["schemas"]["app__templates__schemas__SourceRead"][];
+            sources?: components["schemas"]["SectionSourceRead"][];
             /**
              * Status
              * @enum {string}
@@ -1739,6 +1739,20 @@ export interface components {
             status: "pending" | "complete" | "unsupported" | "failed";
             /** Title */
             title: string;
+        };
+        /** SectionSourceRead */
+        SectionSourceRead: {
+            /** Category */
+            category?: string | null;
+            /** Entry Id */
+            entry_id: string;
+            /** Question */
+            question: string;
+            /**
+             * Score
+             * @default 0
+             */
+            score: number;
         };
         /** SessionCreate */
         SessionCreate: {
@@ -1774,6 +1788,19 @@ export interface components {
         SessionUpdate: {
             /** Title */
             title: string;
+        };
+        /** SourceRead */
+        SourceRead: {
+            /** Category */
+            category: string | null;
+            /** Entry Id */
+            entry_id: string;
+            /** Question */
+            question: string;
+            /** Rank Score */
+            rank_score?: number | null;
+            /** Score */
+            score: number;
         };
         /** TemplateCreate */
         TemplateCreate: {
@@ -1990,33 +2017,6 @@ export interface components {
         WorkspaceUpdate: {
             /** Name */
             name: string;
-        };
-        /** SourceRead */
-        app__chat__schemas__SourceRead: {
-            /** Category */
-            category: string | null;
-            /** Entry Id */
-            entry_id: string;
-            /** Question */
-            question: string;
-            /** Rank Score */
-            rank_score?: number | null;
-            /** Score */
-            score: number;
-        };
-        /** SourceRead */
-        app__templates__schemas__SourceRead: {
-            /** Category */
-            category?: string | null;
-            /** Entry Id */
-            entry_id: string;
-            /** Question */
-            question: string;
-            /**
-             * Score
-             * @default 0
-             */
-            score: number;
         };
     };
     responses: never;
