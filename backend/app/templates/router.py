@@ -40,6 +40,17 @@ VersionNo = Annotated[int, Path(ge=1, le=1_000_000)]
 SectionKey = Annotated[str, Path(pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,39}$")]
 
 
+async def _finish(gen: generation.Generation, session) -> DocumentRead:
+    """Run a generation to its end for a client that asked for JSON (?stream=false); a model failure is a 502."""
+    async for event in gen.events():
+        if isinstance(event, generation.ev.Error):
+            raise AppError(event.message, code=event.error, status_code=502)
+    doc = await documents.get_document(session=session, ws_id=gen.ws_id, document_id=gen.document_id)
+    out = DocumentRead.model_validate(doc)
+    await session.close()
+    return out
+
+
 def _stream(gen: generation.Generation) -> StreamingResponse:
     async def frames():
         async for event in gen.events():
@@ -115,14 +126,15 @@ async def remove_layout(template_id: uuid.UUID, ws: EditorWorkspace, session: Se
                                     filename="", data=None)
 
 
-@router.post("/templates/{template_id}/generate", response_model=None, responses=SSE)
-async def generate(template_id: uuid.UUID, body: GenerateRequest, ws: CurrentWorkspace, session: SessionDep):
+@router.post("/templates/{template_id}/generate", response_model=DocumentRead, responses=SSE)
+async def generate(template_id: uuid.UUID, body: GenerateRequest, ws: CurrentWorkspace, session: SessionDep,
+                   stream: bool = True):
     """Fill a template: 422 naming the field on a bad value; else the document is saved and its sections stream
-    as SSE (section, sources, token…, then done or error)."""
+    as SSE (section, sources, token…, then done or error), or come back as JSON with ?stream=false."""
     gen = await generation.start(session=session, ws_id=ws.id, user_id=ws.user.id, template_id=template_id,
                                  values=body.values, title=body.title)
-    await session.close()  # the stream reads and writes in short transactions of its own
-    return _stream(gen)
+    await session.close()  # the sections read and write in short transactions of their own
+    return _stream(gen) if stream else await _finish(gen, session)
 
 
 @router.get("/generated-documents", response_model=DocumentList)
@@ -160,19 +172,25 @@ async def list_revisions(document_id: uuid.UUID, ws: CurrentWorkspace, session: 
     return RevisionList(items=[RevisionRead.model_validate(r) for r in rows])
 
 
-@router.post("/generated-documents/{document_id}/sections/{key}/regenerate", response_model=None, responses=SSE)
-async def regenerate(document_id: uuid.UUID, key: SectionKey, ws: CurrentWorkspace, session: SessionDep):
-    """Write one section again (SSE as for generate); the previous text is kept as a revision."""
+@router.post("/generated-documents/{document_id}/sections/{key}/regenerate", response_model=DocumentRead,
+             responses=SSE)
+async def regenerate(document_id: uuid.UUID, key: SectionKey, ws: CurrentWorkspace, session: SessionDep,
+                     stream: bool = True):
+    """Write one section again (SSE as for generate, or JSON with ?stream=false); the previous text is kept as a
+    revision."""
     gen = await generation.start_regenerate(session=session, ws_id=ws.id, document_id=document_id, key=key)
     await session.close()
-    return _stream(gen)
+    return _stream(gen) if stream else await _finish(gen, session)
 
 
-@router.get("/generated-documents/{document_id}/export", response_model=None, responses=FILES)
+@router.get("/generated-documents/{document_id}/export", response_model=DocumentRead, responses=FILES)
 async def export_document(document_id: uuid.UUID, ws: CurrentWorkspace, session: SessionDep,
-                          format: Literal["md", "docx", "hwpx"] = "docx"):
-    """Download the document as Markdown, .docx or .hwpx (through the template's layout of that kind, if any)."""
+                          format: Literal["md", "docx", "hwpx", "json"] = "docx"):
+    """Download the document as Markdown, .docx or .hwpx (through the template's layout of that kind, if any),
+    or as JSON (the document itself)."""
     doc = await documents.get_document(session=session, ws_id=ws.id, document_id=document_id)
+    if format == "json":
+        return doc
     version = await session.get(DocTemplateVersion, doc.template_version_id) if doc.template_version_id else None
     labels = {f["name"]: f.get("label") or f["name"] for f in (version.fields if version else [])}
     layout = version.layout if version is not None and version.layout_kind == format else None

@@ -11,8 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.errors import AppError, NotFound
 from app.templates import layouts, render
 from app.templates.models import DocTemplate, DocTemplateVersion
-from app.templates.schemas import FieldDef, LayoutRead, SectionDef, TemplateCreate, TemplateRead, TemplateUpdate, \
-    VersionRead
+from app.templates.schemas import FieldDef, LayoutRead, SectionDef, TemplateCreate, TemplateRead, TemplateUpdate, VersionRead
 
 
 def _invalid(message: str, **extra) -> AppError:

@@ -161,3 +161,16 @@ def _hwpx_with(text: str) -> bytes:
         return d.to_bytes()
     finally:
         d.close()
+
+
+async def test_json_without_a_stream_and_as_an_export(client, owner_ws):
+    actor, ws = owner_ws
+    tpl = (await client.post(url(ws, "/templates"), json=TEMPLATE, headers=actor.headers)).json()
+    r = await client.post(url(ws, f"/templates/{tpl['id']}/generate"), params={"stream": "false"},
+                          json={"values": {"store": "JSON상점"}}, headers=actor.headers)
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/json"), r.text
+    doc = r.json()
+    assert doc["status"] == "complete" and doc["sections"][0]["content"].startswith("JSON상점 판매자님")
+    r = await client.get(url(ws, f"/generated-documents/{doc['id']}/export"), params={"format": "json"},
+                         headers=actor.headers)
+    assert r.status_code == 200 and r.json() == doc

@@ -448,7 +448,8 @@ export interface paths {
         };
         /**
          * Export Document
-         * @description Download the document as Markdown, .docx or .hwpx (through the template's layout of that kind, if any).
+         * @description Download the document as Markdown, .docx or .hwpx (through the template's layout of that kind, if any),
+         *     or as JSON (the document itself).
          */
         get: operations["export_document_api_v1_workspaces__workspace_id__generated_documents__document_id__export_get"];
         put?: never;
@@ -490,7 +491,8 @@ export interface paths {
         put?: never;
         /**
          * Regenerate
-         * @description Write one section again (SSE as for generate); the previous text is kept as a revision.
+         * @description Write one section again (SSE as for generate, or JSON with ?stream=false); the previous text is kept as a
+         *     revision.
          */
         post: operations["regenerate_api_v1_workspaces__workspace_id__generated_documents__document_id__sections__key__regenerate_post"];
         delete?: never;
@@ -867,7 +869,7 @@ export interface paths {
         /**
          * Generate
          * @description Fill a template: 422 naming the field on a bad value; else the document is saved and its sections stream
-         *     as SSE (section, sources, token…, then done or error).
+         *     as SSE (section, sources, token…, then done or error), or come back as JSON with ?stream=false.
          */
         post: operations["generate_api_v1_workspaces__workspace_id__templates__template_id__generate_post"];
         delete?: never;
@@ -4736,7 +4738,7 @@ export interface operations {
     export_document_api_v1_workspaces__workspace_id__generated_documents__document_id__export_get: {
         parameters: {
             query?: {
-                format?: "md" | "docx" | "hwpx";
+                format?: "md" | "docx" | "hwpx" | "json";
             };
             header?: never;
             path: {
@@ -4754,7 +4756,7 @@ export interface operations {
                 };
                 content: {
                     "application/hwp+zip": string;
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["DocumentRead"];
                     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": string;
                     "text/markdown": string;
                 };
@@ -4966,7 +4968,9 @@ export interface operations {
     };
     regenerate_api_v1_workspaces__workspace_id__generated_documents__document_id__sections__key__regenerate_post: {
         parameters: {
-            query?: never;
+            query?: {
+                stream?: boolean;
+            };
             header?: never;
             path: {
                 document_id: string;
@@ -4983,7 +4987,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["DocumentRead"];
                     "text/event-stream": string;
                 };
             };
@@ -7927,7 +7931,9 @@ export interface operations {
     };
     generate_api_v1_workspaces__workspace_id__templates__template_id__generate_post: {
         parameters: {
-            query?: never;
+            query?: {
+                stream?: boolean;
+            };
             header?: never;
             path: {
                 template_id: string;
@@ -7947,7 +7953,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["DocumentRead"];
                     "text/event-stream": string;
                 };
             };
