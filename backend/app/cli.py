@@ -44,11 +44,15 @@ async def ensure_workspace(name: str) -> Workspace:
 async def seed() -> uuid.UUID:
     """Create the admin, the demo member and the demo workspace with its FAQ (idempotent)."""
     from app.knowledge.jobs import import_file
+    from app.templates.seed import ensure_demo_templates
 
     ws = await ensure_workspace(DEMO_WORKSPACE)
     async with sessionmaker()() as session:
         result = await import_file(session=session, ws_id=ws.id, filename=DEMO_FAQ.name, data=DEMO_FAQ.read_bytes())
-    print(f"seeded: workspace '{ws.name}' ({ws.id}), {result['entries']} demo FAQ entries")
+    async with sessionmaker()() as session:
+        templates = await ensure_demo_templates(session=session, ws_id=ws.id)
+    print(f"seeded: workspace '{ws.name}' ({ws.id}), {result['entries']} demo FAQ entries, "
+          f"{templates} new document templates")
     return ws.id
 
 

@@ -37,8 +37,9 @@ def _scoped_routers() -> list[APIRouter]:
     from app.documents.router import router as documents_router
     from app.jobs.router import router as jobs_router
     from app.knowledge.router import router as knowledge_router
+    from app.templates.router import router as templates_router
 
-    return [workspace_scoped, knowledge_router, jobs_router, chat_router, documents_router]
+    return [workspace_scoped, knowledge_router, jobs_router, chat_router, documents_router, templates_router]
 
 
 @asynccontextmanager

@@ -305,3 +305,5 @@ class JobUpload(Base):
 
 
 import app.documents.models  # noqa: E402,F401 - the documents domain's tables join this metadata
+# Domains with tables of their own (kept beside their code); imported here so metadata holds every table.
+import app.templates.models  # noqa: E402,F401

@@ -19,6 +19,8 @@ import { StatusPage } from "./routes/StatusPage";
 import { WorkspaceLayout } from "./routes/WorkspaceLayout";
 import { WorkspacesPage } from "./routes/WorkspacesPage";
 import { HomeRedirect } from "./routes/HomeRedirect";
+import { GeneratedDocumentPage } from "./routes/GeneratedDocumentPage";
+import { TemplatesPage } from "./routes/TemplatesPage";
 
 function makeQueryClient() {
   return new QueryClient({
@@ -65,6 +67,8 @@ export function AppRoutes() {
           <Route path="documents/:documentId?" element={<DocumentsPage />} />
           <Route path="settings" element={<SettingsPage />} />
           <Route path="members" element={<MembersPage />} />
+          <Route path="templates" element={<TemplatesPage />} />
+          <Route path="templates/documents/:documentId" element={<GeneratedDocumentPage />} />
           <Route path="*" element={<StatusPage kind="notFound" />} />
         </Route>
         <Route path="admin" element={<AdminPage />} />

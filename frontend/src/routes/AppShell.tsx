@@ -2,7 +2,7 @@ import { useEffect, useState } from "react";
 import { Link, NavLink, Outlet, useLocation, useMatch } from "react-router-dom";
 import { Button } from "../components/ui/Button";
 import { IconButton } from "../components/ui/IconButton";
-import { BookIcon, ChatIcon, GearIcon, LogoutIcon, MenuIcon, PlusIcon, ShieldIcon, UploadIcon, UsersIcon } from "../components/ui/icons";
+import { BookIcon, ChatIcon, GearIcon, LogoutIcon, MenuIcon, PencilIcon, PlusIcon, ShieldIcon, UploadIcon, UsersIcon } from "../components/ui/icons";
 import { useAuth } from "../features/auth/AuthProvider";
 import { SessionList } from "../features/chat/SessionList";
 import { WorkspaceSwitcher } from "../features/workspaces/WorkspaceSwitcher";
@@ -51,6 +51,9 @@ export function AppShell() {
               </NavLink>
               <NavLink to={`/w/${wsId}/documents`} className="nav-link">
                 <UploadIcon /> {t("nav.documents")}
+              </NavLink>
+              <NavLink to={`/w/${wsId}/templates`} className="nav-link">
+                <PencilIcon /> {t("nav.templates")}
               </NavLink>
               <NavLink to={`/w/${wsId}/settings`} className="nav-link">
                 <GearIcon /> {t("nav.settings")}

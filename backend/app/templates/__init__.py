@@ -1,0 +1,1 @@
+"""Workspace document templates: typed fields, ordered sections, generation from the knowledge, export."""
