@@ -9,7 +9,7 @@ from sqlalchemy.orm.attributes import flag_modified
 
 from app.core.errors import AppError, NotFound
 from app.templates.models import GeneratedDocument, GeneratedDocumentRevision
-from app.templates.schemas import DocumentUpdate
+from app.templates.schemas import GeneratedDocumentUpdate
 
 
 async def get_document(*, session: AsyncSession, ws_id: uuid.UUID, document_id: uuid.UUID,
@@ -45,7 +45,7 @@ def snapshot(session: AsyncSession, doc: GeneratedDocument, note: str) -> None:
 
 
 async def update_document(*, session: AsyncSession, ws_id: uuid.UUID, document_id: uuid.UUID,
-                          body: DocumentUpdate) -> GeneratedDocument:
+                          body: GeneratedDocumentUpdate) -> GeneratedDocument:
     """Change the title and sections' text by hand; nothing changes when a key is unknown (422)."""
     doc = await get_document(session=session, ws_id=ws_id, document_id=document_id, lock=True)
     sections = [dict(s) for s in doc.sections]

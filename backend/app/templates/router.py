@@ -15,19 +15,19 @@ from app.core.types import Offset
 from app.templates import documents, export, generation, service
 from app.templates.models import DocTemplateVersion
 from app.templates.schemas import (
-    DocumentList,
-    DocumentRead,
-    DocumentSummary,
-    DocumentUpdate,
+    GeneratedDocumentList,
+    GeneratedDocumentRead,
+    GeneratedDocumentSummary,
+    GeneratedDocumentUpdate,
+    GeneratedRevisionList,
+    GeneratedRevisionRead,
     GenerateRequest,
-    RevisionList,
-    RevisionRead,
     TemplateCreate,
     TemplateList,
     TemplateRead,
     TemplateUpdate,
-    VersionList,
-    VersionRead,
+    TemplateVersionList,
+    TemplateVersionRead,
 )
 
 router = APIRouter(tags=["templates"])
@@ -40,13 +40,13 @@ VersionNo = Annotated[int, Path(ge=1, le=1_000_000)]
 SectionKey = Annotated[str, Path(pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,39}$")]
 
 
-async def _finish(gen: generation.Generation, session) -> DocumentRead:
+async def _finish(gen: generation.Generation, session) -> GeneratedDocumentRead:
     """Run a generation to its end for a client that asked for JSON (?stream=false); a model failure is a 502."""
     async for event in gen.events():
         if isinstance(event, generation.ev.Error):
             raise AppError(event.message, code=event.error, status_code=502)
     doc = await documents.get_document(session=session, ws_id=gen.ws_id, document_id=gen.document_id)
-    out = DocumentRead.model_validate(doc)
+    out = GeneratedDocumentRead.model_validate(doc)
     await session.close()
     return out
 
@@ -92,13 +92,13 @@ async def delete_template(template_id: uuid.UUID, ws: EditorWorkspace, session: 
     return Response(status_code=204)
 
 
-@router.get("/templates/{template_id}/versions", response_model=VersionList)
+@router.get("/templates/{template_id}/versions", response_model=TemplateVersionList)
 async def list_versions(template_id: uuid.UUID, ws: CurrentWorkspace, session: SessionDep):
     """Every version of a template, newest first."""
-    return VersionList(items=await service.list_versions(session=session, ws_id=ws.id, template_id=template_id))
+    return TemplateVersionList(items=await service.list_versions(session=session, ws_id=ws.id, template_id=template_id))
 
 
-@router.get("/templates/{template_id}/versions/{version}", response_model=VersionRead)
+@router.get("/templates/{template_id}/versions/{version}", response_model=TemplateVersionRead)
 async def get_version(template_id: uuid.UUID, version: VersionNo, ws: CurrentWorkspace, session: SessionDep):
     """One version of a template."""
     _, row = await service.get_version(session=session, ws_id=ws.id, template_id=template_id, version=version)
@@ -126,7 +126,7 @@ async def remove_layout(template_id: uuid.UUID, ws: EditorWorkspace, session: Se
                                     filename="", data=None)
 
 
-@router.post("/templates/{template_id}/generate", response_model=DocumentRead, responses=SSE)
+@router.post("/templates/{template_id}/generate", response_model=GeneratedDocumentRead, responses=SSE)
 async def generate(template_id: uuid.UUID, body: GenerateRequest, ws: CurrentWorkspace, session: SessionDep,
                    stream: bool = True):
     """Fill a template: 422 naming the field on a bad value; else the document is saved and its sections stream
@@ -137,23 +137,23 @@ async def generate(template_id: uuid.UUID, body: GenerateRequest, ws: CurrentWor
     return _stream(gen) if stream else await _finish(gen, session)
 
 
-@router.get("/generated-documents", response_model=DocumentList)
+@router.get("/generated-documents", response_model=GeneratedDocumentList)
 async def list_documents(ws: CurrentWorkspace, session: SessionDep, template_id: uuid.UUID | None = None,
                          offset: Offset = 0, limit: Annotated[int, Query(ge=1, le=100)] = 50):
     """Generated documents, newest first."""
     rows, total = await documents.list_documents(session=session, ws_id=ws.id, template_id=template_id,
                                                  offset=offset, limit=limit)
-    return DocumentList(items=[DocumentSummary.model_validate(r) for r in rows], total=total)
+    return GeneratedDocumentList(items=[GeneratedDocumentSummary.model_validate(r) for r in rows], total=total)
 
 
-@router.get("/generated-documents/{document_id}", response_model=DocumentRead)
+@router.get("/generated-documents/{document_id}", response_model=GeneratedDocumentRead)
 async def get_document(document_id: uuid.UUID, ws: CurrentWorkspace, session: SessionDep):
     """A generated document with its sections and their sources."""
     return await documents.get_document(session=session, ws_id=ws.id, document_id=document_id)
 
 
-@router.patch("/generated-documents/{document_id}", response_model=DocumentRead)
-async def update_document(document_id: uuid.UUID, body: DocumentUpdate, ws: CurrentWorkspace, session: SessionDep):
+@router.patch("/generated-documents/{document_id}", response_model=GeneratedDocumentRead)
+async def update_document(document_id: uuid.UUID, body: GeneratedDocumentUpdate, ws: CurrentWorkspace, session: SessionDep):
     """Edit the title or sections by hand (the previous text is kept as a revision)."""
     return await documents.update_document(session=session, ws_id=ws.id, document_id=document_id, body=body)
 
@@ -165,14 +165,14 @@ async def delete_document(document_id: uuid.UUID, ws: CurrentWorkspace, session:
     return Response(status_code=204)
 
 
-@router.get("/generated-documents/{document_id}/revisions", response_model=RevisionList)
+@router.get("/generated-documents/{document_id}/revisions", response_model=GeneratedRevisionList)
 async def list_revisions(document_id: uuid.UUID, ws: CurrentWorkspace, session: SessionDep):
     """Earlier states of a document (before each edit or re-generation), newest first."""
     rows = await documents.list_revisions(session=session, ws_id=ws.id, document_id=document_id)
-    return RevisionList(items=[RevisionRead.model_validate(r) for r in rows])
+    return GeneratedRevisionList(items=[GeneratedRevisionRead.model_validate(r) for r in rows])
 
 
-@router.post("/generated-documents/{document_id}/sections/{key}/regenerate", response_model=DocumentRead,
+@router.post("/generated-documents/{document_id}/sections/{key}/regenerate", response_model=GeneratedDocumentRead,
              responses=SSE)
 async def regenerate(document_id: uuid.UUID, key: SectionKey, ws: CurrentWorkspace, session: SessionDep,
                      stream: bool = True):
@@ -183,7 +183,7 @@ async def regenerate(document_id: uuid.UUID, key: SectionKey, ws: CurrentWorkspa
     return _stream(gen) if stream else await _finish(gen, session)
 
 
-@router.get("/generated-documents/{document_id}/export", response_model=DocumentRead, responses=FILES)
+@router.get("/generated-documents/{document_id}/export", response_model=GeneratedDocumentRead, responses=FILES)
 async def export_document(document_id: uuid.UUID, ws: CurrentWorkspace, session: SessionDep,
                           format: Literal["md", "docx", "hwpx", "json"] = "docx"):
     """Download the document as Markdown, .docx or .hwpx (through the template's layout of that kind, if any),

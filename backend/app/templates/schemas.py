@@ -14,7 +14,7 @@ SectionKind = Literal["text", "knowledge"]
 Value = SafeStr | int | float | bool | None
 
 
-class FieldDef(BaseModel):
+class TemplateFieldDef(BaseModel):
     """A typed input of a template. `min`/`max` bound a number's value, or a text's length in characters."""
 
     name: Identifier
@@ -28,7 +28,7 @@ class FieldDef(BaseModel):
     help: SafeStr = Field("", max_length=300)
 
     @model_validator(mode="after")
-    def _consistent(self) -> "FieldDef":
+    def _consistent(self) -> "TemplateFieldDef":
         if self.type == "choice" and not self.options:
             raise ValueError(f"field '{self.name}': a choice needs options")
         if self.min is not None and self.max is not None and self.min > self.max:
@@ -36,7 +36,7 @@ class FieldDef(BaseModel):
         return self
 
 
-class SectionDef(BaseModel):
+class TemplateSectionDef(BaseModel):
     """A part of the document: fixed text with `{{ field }}` placeholders, or a question answered from the
     workspace's knowledge (the question may hold placeholders too)."""
 
@@ -49,8 +49,8 @@ class SectionDef(BaseModel):
 class TemplateCreate(BaseModel):
     name: SafeStr = Field(min_length=1, max_length=200)
     description: SafeStr = Field("", max_length=2000)
-    fields: list[FieldDef] = Field(default_factory=list, max_length=50)
-    sections: list[SectionDef] = Field(min_length=1, max_length=50)
+    fields: list[TemplateFieldDef] = Field(default_factory=list, max_length=50)
+    sections: list[TemplateSectionDef] = Field(min_length=1, max_length=50)
     note: SafeStr = Field("", max_length=500)
 
 
@@ -59,12 +59,12 @@ class TemplateUpdate(BaseModel):
 
     name: SafeStr | None = Field(None, min_length=1, max_length=200)
     description: SafeStr | None = Field(None, max_length=2000)
-    fields: list[FieldDef] | None = Field(None, max_length=50)
-    sections: list[SectionDef] | None = Field(None, min_length=1, max_length=50)
+    fields: list[TemplateFieldDef] | None = Field(None, max_length=50)
+    sections: list[TemplateSectionDef] | None = Field(None, min_length=1, max_length=50)
     note: SafeStr = Field("", max_length=500)
 
 
-class LayoutRead(BaseModel):
+class TemplateLayoutRead(BaseModel):
     kind: Literal["docx", "hwpx"]
     filename: str
 
@@ -74,9 +74,9 @@ class TemplateRead(BaseModel):
     name: str
     description: str
     version: int
-    fields: list[FieldDef]
-    sections: list[SectionDef]
-    layout: LayoutRead | None
+    fields: list[TemplateFieldDef]
+    sections: list[TemplateSectionDef]
+    layout: TemplateLayoutRead | None
     created_at: datetime
     updated_at: datetime
 
@@ -85,17 +85,17 @@ class TemplateList(BaseModel):
     items: list[TemplateRead]
 
 
-class VersionRead(BaseModel):
+class TemplateVersionRead(BaseModel):
     version: int
     note: str
-    fields: list[FieldDef]
-    sections: list[SectionDef]
-    layout: LayoutRead | None
+    fields: list[TemplateFieldDef]
+    sections: list[TemplateSectionDef]
+    layout: TemplateLayoutRead | None
     created_at: datetime
 
 
-class VersionList(BaseModel):
-    items: list[VersionRead]
+class TemplateVersionList(BaseModel):
+    items: list[TemplateVersionRead]
 
 
 class GenerateRequest(BaseModel):
@@ -103,27 +103,27 @@ class GenerateRequest(BaseModel):
     title: SafeStr | None = Field(None, min_length=1, max_length=200)
 
 
-class SectionSourceRead(BaseModel):
+class GeneratedSourceRead(BaseModel):
     entry_id: str
     question: str
     category: str | None = None
     score: float = 0.0
 
 
-class SectionRead(BaseModel):
+class GeneratedSectionRead(BaseModel):
     model_config = ConfigDict(extra="ignore")
     key: str
     title: str
     kind: SectionKind
     content: str
     status: Literal["pending", "complete", "unsupported", "failed"]
-    sources: list[SectionSourceRead] = Field(default_factory=list)
+    sources: list[GeneratedSourceRead] = Field(default_factory=list)
     provider: str | None = None
     prompt_version_id: str | None = None
     edited: bool = False
 
 
-class DocumentRead(BaseModel):
+class GeneratedDocumentRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
     id: uuid.UUID
     template_id: uuid.UUID | None
@@ -131,14 +131,14 @@ class DocumentRead(BaseModel):
     template_version: int
     title: str
     values: dict[str, Value]
-    sections: list[SectionRead]
+    sections: list[GeneratedSectionRead]
     status: Literal["generating", "complete", "failed", "interrupted"]
     revision: int
     created_at: datetime
     updated_at: datetime
 
 
-class DocumentSummary(BaseModel):
+class GeneratedDocumentSummary(BaseModel):
     model_config = ConfigDict(from_attributes=True)
     id: uuid.UUID
     template_id: uuid.UUID | None
@@ -151,29 +151,29 @@ class DocumentSummary(BaseModel):
     updated_at: datetime
 
 
-class DocumentList(BaseModel):
-    items: list[DocumentSummary]
+class GeneratedDocumentList(BaseModel):
+    items: list[GeneratedDocumentSummary]
     total: int
 
 
-class SectionEdit(BaseModel):
+class GeneratedSectionEdit(BaseModel):
     key: Identifier
     content: SafeStr = Field(max_length=50_000)
 
 
-class DocumentUpdate(BaseModel):
+class GeneratedDocumentUpdate(BaseModel):
     title: SafeStr | None = Field(None, min_length=1, max_length=200)
-    sections: list[SectionEdit] = Field(default_factory=list, max_length=50)
+    sections: list[GeneratedSectionEdit] = Field(default_factory=list, max_length=50)
 
 
-class RevisionRead(BaseModel):
+class GeneratedRevisionRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
     revision: int
     title: str
-    sections: list[SectionRead]
+    sections: list[GeneratedSectionRead]
     note: str
     created_at: datetime
 
 
-class RevisionList(BaseModel):
-    items: list[RevisionRead]
+class GeneratedRevisionList(BaseModel):
+    items: list[GeneratedRevisionRead]

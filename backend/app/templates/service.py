@@ -11,7 +11,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.errors import AppError, NotFound
 from app.templates import layouts, render
 from app.templates.models import DocTemplate, DocTemplateVersion
-from app.templates.schemas import FieldDef, LayoutRead, SectionDef, TemplateCreate, TemplateRead, TemplateUpdate, VersionRead
+from app.templates.schemas import (
+    TemplateCreate,
+    TemplateFieldDef,
+    TemplateLayoutRead,
+    TemplateRead,
+    TemplateSectionDef,
+    TemplateUpdate,
+    TemplateVersionRead,
+)
 
 
 def _invalid(message: str, **extra) -> AppError:
@@ -20,7 +28,7 @@ def _invalid(message: str, **extra) -> AppError:
     return err
 
 
-def check_definition(fields: Sequence[FieldDef], sections: Sequence[SectionDef]) -> None:
+def check_definition(fields: Sequence[TemplateFieldDef], sections: Sequence[TemplateSectionDef]) -> None:
     """Unique names and keys, and every section's text valid for these fields (422 with the section and line)."""
     names = [f.name for f in fields]
     keys = [s.key for s in sections]
@@ -41,10 +49,10 @@ def check_definition(fields: Sequence[FieldDef], sections: Sequence[SectionDef])
                            reason=exc.reason) from None
 
 
-def layout_read(version: DocTemplateVersion) -> LayoutRead | None:
+def layout_read(version: DocTemplateVersion) -> TemplateLayoutRead | None:
     if not version.layout_kind:
         return None
-    return LayoutRead(kind=version.layout_kind, filename=version.layout_filename or f"layout.{version.layout_kind}")
+    return TemplateLayoutRead(kind=version.layout_kind, filename=version.layout_filename or f"layout.{version.layout_kind}")
 
 
 def to_read(tpl: DocTemplate, version: DocTemplateVersion) -> TemplateRead:
@@ -54,8 +62,8 @@ def to_read(tpl: DocTemplate, version: DocTemplateVersion) -> TemplateRead:
                         created_at=tpl.created_at, updated_at=tpl.updated_at)
 
 
-def version_read(version: DocTemplateVersion) -> VersionRead:
-    return VersionRead(version=version.version, note=version.note, fields=version.fields,
+def version_read(version: DocTemplateVersion) -> TemplateVersionRead:
+    return TemplateVersionRead(version=version.version, note=version.note, fields=version.fields,
                        sections=version.sections, layout=layout_read(version), created_at=version.created_at)
 
 
@@ -104,7 +112,7 @@ async def get_version(*, session: AsyncSession, ws_id: uuid.UUID, template_id: u
     return tpl, row
 
 
-async def list_versions(*, session: AsyncSession, ws_id: uuid.UUID, template_id: uuid.UUID) -> list[VersionRead]:
+async def list_versions(*, session: AsyncSession, ws_id: uuid.UUID, template_id: uuid.UUID) -> list[TemplateVersionRead]:
     """Every version of a template, newest first."""
     await get_version(session=session, ws_id=ws_id, template_id=template_id)
     rows = (await session.execute(select(DocTemplateVersion).where(
@@ -136,8 +144,8 @@ async def update_template(*, session: AsyncSession, ws_id: uuid.UUID, user_id: u
                           template_id: uuid.UUID, body: TemplateUpdate) -> TemplateRead:
     """Rename or re-describe in place; new fields or sections make a new version (checked as on create)."""
     tpl, current = await get_version(session=session, ws_id=ws_id, template_id=template_id)
-    fields = body.fields if body.fields is not None else [FieldDef.model_validate(f) for f in current.fields]
-    sections = body.sections if body.sections is not None else [SectionDef.model_validate(s) for s in current.sections]
+    fields = body.fields if body.fields is not None else [TemplateFieldDef.model_validate(f) for f in current.fields]
+    sections = body.sections if body.sections is not None else [TemplateSectionDef.model_validate(s) for s in current.sections]
     if body.name is not None:
         tpl.name = body.name.strip()
     if body.description is not None:

@@ -1255,28 +1255,41 @@ export interface components {
             /** Text */
             text: string;
         };
-        /** DocumentSummary */
-        DocumentSummary: {
+        /** DocumentList */
+        DocumentList: {
+            /** Items */
+            items: components["schemas"]["DocumentRead"][];
+        };
+        /** DocumentRead */
+        DocumentRead: {
             /**
              * Created At
              * Format: date-time
              */
             created_at: string;
+            /** Error */
+            error: string | null;
+            /** File Type */
+            file_type: string;
+            /** Filename */
+            filename: string;
             /**
              * Id
              * Format: uuid
              */
             id: string;
-            /** Revision */
-            revision: number;
-            /** Status */
-            status: string;
-            /** Template Id */
-            template_id: string | null;
-            /** Template Name */
-            template_name: string;
-            /** Template Version */
-            template_version: number;
+            indexing: components["schemas"]["IndexingRead"] | null;
+            /** Page Count */
+            page_count: number;
+            /** Piece Count */
+            piece_count: number;
+            /** Size Bytes */
+            size_bytes: number;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "queued" | "indexing" | "ready" | "failed";
             /** Title */
             title: string;
             /**
@@ -1284,6 +1297,8 @@ export interface components {
              * Format: date-time
              */
             updated_at: string;
+            /** Version */
+            version: number;
         };
         /**
          * DocumentText
@@ -1299,13 +1314,6 @@ export interface components {
             page: number | null;
             /** Units */
             units: components["schemas"]["UnitRead"][];
-        };
-        /** DocumentUpdate */
-        DocumentUpdate: {
-            /** Sections */
-            sections?: components["schemas"]["SectionEdit"][];
-            /** Title */
-            title?: string | null;
         };
         /** EntryCreate */
         EntryCreate: {
@@ -1387,38 +1395,6 @@ export interface components {
              */
             rating: -1 | 0 | 1;
         };
-        /**
-         * FieldDef
-         * @description A typed input of a template. `min`/`max` bound a number's value, or a text's length in characters.
-         */
-        FieldDef: {
-            /**
-             * Help
-             * @default
-             */
-            help: string;
-            /** Label */
-            label: string;
-            /** Max */
-            max?: number | null;
-            /** Min */
-            min?: number | null;
-            /** Name */
-            name: string;
-            /** Options */
-            options?: string[];
-            /**
-             * Required
-             * @default false
-             */
-            required: boolean;
-            /**
-             * Type
-             * @default text
-             * @enum {string}
-             */
-            type: "text" | "long_text" | "number" | "date" | "choice";
-        };
         /** FollowupRead */
         FollowupRead: {
             /** Entry Id */
@@ -1434,6 +1410,161 @@ export interface components {
             values?: {
                 [key: string]: string | number | boolean | null;
             };
+        };
+        /** GeneratedDocumentList */
+        GeneratedDocumentList: {
+            /** Items */
+            items: components["schemas"]["GeneratedDocumentSummary"][];
+            /** Total */
+            total: number;
+        };
+        /** GeneratedDocumentRead */
+        GeneratedDocumentRead: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Revision */
+            revision: number;
+            /** Sections */
+            sections: components["schemas"]["GeneratedSectionRead"][];
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "generating" | "complete" | "failed" | "interrupted";
+            /** Template Id */
+            template_id: string | null;
+            /** Template Name */
+            template_name: string;
+            /** Template Version */
+            template_version: number;
+            /** Title */
+            title: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Values */
+            values: {
+                [key: string]: string | number | boolean | null;
+            };
+        };
+        /** GeneratedDocumentSummary */
+        GeneratedDocumentSummary: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Revision */
+            revision: number;
+            /** Status */
+            status: string;
+            /** Template Id */
+            template_id: string | null;
+            /** Template Name */
+            template_name: string;
+            /** Template Version */
+            template_version: number;
+            /** Title */
+            title: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /** GeneratedDocumentUpdate */
+        GeneratedDocumentUpdate: {
+            /** Sections */
+            sections?: components["schemas"]["GeneratedSectionEdit"][];
+            /** Title */
+            title?: string | null;
+        };
+        /** GeneratedRevisionList */
+        GeneratedRevisionList: {
+            /** Items */
+            items: components["schemas"]["GeneratedRevisionRead"][];
+        };
+        /** GeneratedRevisionRead */
+        GeneratedRevisionRead: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Note */
+            note: string;
+            /** Revision */
+            revision: number;
+            /** Sections */
+            sections: components["schemas"]["GeneratedSectionRead"][];
+            /** Title */
+            title: string;
+        };
+        /** GeneratedSectionEdit */
+        GeneratedSectionEdit: {
+            /** Content */
+            content: string;
+            /** Key */
+            key: string;
+        };
+        /** GeneratedSectionRead */
+        GeneratedSectionRead: {
+            /** Content */
+            content: string;
+            /**
+             * Edited
+             * @default false
+             */
+            edited: boolean;
+            /** Key */
+            key: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "text" | "knowledge";
+            /** Prompt Version Id */
+            prompt_version_id?: string | null;
+            /** Provider */
+            provider?: string | null;
+            /** Sources */
+            sources?: components["schemas"]["GeneratedSourceRead"][];
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "pending" | "complete" | "unsupported" | "failed";
+            /** Title */
+            title: string;
+        };
+        /** GeneratedSourceRead */
+        GeneratedSourceRead: {
+            /** Category */
+            category?: string | null;
+            /** Entry Id */
+            entry_id: string;
+            /** Question */
+            question: string;
+            /**
+             * Score
+             * @default 0
+             */
+            score: number;
         };
         /**
          * IndexingRead
@@ -1558,16 +1689,6 @@ export interface components {
             status: "queued" | "running" | "succeeded" | "failed" | "cancelled";
             /** Workspace Id */
             workspace_id: string | null;
-        };
-        /** LayoutRead */
-        LayoutRead: {
-            /** Filename */
-            filename: string;
-            /**
-             * Kind
-             * @enum {string}
-             */
-            kind: "docx" | "hwpx";
         };
         /** LoginRequest */
         LoginRequest: {
@@ -1847,97 +1968,6 @@ export interface components {
              */
             top_k: number;
         };
-        /** RevisionList */
-        RevisionList: {
-            /** Items */
-            items: components["schemas"]["RevisionRead"][];
-        };
-        /** RevisionRead */
-        RevisionRead: {
-            /**
-             * Created At
-             * Format: date-time
-             */
-            created_at: string;
-            /** Note */
-            note: string;
-            /** Revision */
-            revision: number;
-            /** Sections */
-            sections: components["schemas"]["SectionRead"][];
-            /** Title */
-            title: string;
-        };
-        /**
-         * SectionDef
-         * @description A part of the document: fixed text with `{{ field }}` placeholders, or a question answered from the
-         *     workspace's knowledge (the question may hold placeholders too).
-         */
-        SectionDef: {
-            /** Body */
-            body: string;
-            /** Key */
-            key: string;
-            /**
-             * Kind
-             * @default text
-             * @enum {string}
-             */
-            kind: "text" | "knowledge";
-            /** Title */
-            title: string;
-        };
-        /** SectionEdit */
-        SectionEdit: {
-            /** Content */
-            content: string;
-            /** Key */
-            key: string;
-        };
-        /** SectionRead */
-        SectionRead: {
-            /** Content */
-            content: string;
-            /**
-             * Edited
-             * @default false
-             */
-            edited: boolean;
-            /** Key */
-            key: string;
-            /**
-             * Kind
-             * @enum {string}
-             */
-            kind: "text" | "knowledge";
-            /** Prompt Version Id */
-            prompt_version_id?: string | null;
-            /** Provider */
-            provider?: string | null;
-            /** Sources */
-            sources?: components["schemas"]["SectionSourceRead"][];
-            /**
-             * Status
-             * @enum {string}
-             */
-            status: "pending" | "complete" | "unsupported" | "failed";
-            /** Title */
-            title: string;
-        };
-        /** SectionSourceRead */
-        SectionSourceRead: {
-            /** Category */
-            category?: string | null;
-            /** Entry Id */
-            entry_id: string;
-            /** Question */
-            question: string;
-            /**
-             * Score
-             * @default 0
-             */
-            score: number;
-        };
         /** SessionCreate */
         SessionCreate: {
             /** Title */
@@ -2092,7 +2122,7 @@ export interface components {
              */
             description: string;
             /** Fields */
-            fields?: components["schemas"]["FieldDef"][];
+            fields?: components["schemas"]["TemplateFieldDef"][];
             /** Name */
             name: string;
             /**
@@ -2101,7 +2131,49 @@ export interface components {
              */
             note: string;
             /** Sections */
-            sections: components["schemas"]["SectionDef"][];
+            sections: components["schemas"]["TemplateSectionDef"][];
+        };
+        /**
+         * TemplateFieldDef
+         * @description A typed input of a template. `min`/`max` bound a number's value, or a text's length in characters.
+         */
+        TemplateFieldDef: {
+            /**
+             * Help
+             * @default
+             */
+            help: string;
+            /** Label */
+            label: string;
+            /** Max */
+            max?: number | null;
+            /** Min */
+            min?: number | null;
+            /** Name */
+            name: string;
+            /** Options */
+            options?: string[];
+            /**
+             * Required
+             * @default false
+             */
+            required: boolean;
+            /**
+             * Type
+             * @default text
+             * @enum {string}
+             */
+            type: "text" | "long_text" | "number" | "date" | "choice";
+        };
+        /** TemplateLayoutRead */
+        TemplateLayoutRead: {
+            /** Filename */
+            filename: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "docx" | "hwpx";
         };
         /** TemplateList */
         TemplateList: {
@@ -2118,17 +2190,17 @@ export interface components {
             /** Description */
             description: string;
             /** Fields */
-            fields: components["schemas"]["FieldDef"][];
+            fields: components["schemas"]["TemplateFieldDef"][];
             /**
              * Id
              * Format: uuid
              */
             id: string;
-            layout: components["schemas"]["LayoutRead"] | null;
+            layout: components["schemas"]["TemplateLayoutRead"] | null;
             /** Name */
             name: string;
             /** Sections */
-            sections: components["schemas"]["SectionDef"][];
+            sections: components["schemas"]["TemplateSectionDef"][];
             /**
              * Updated At
              * Format: date-time
@@ -2138,6 +2210,25 @@ export interface components {
             version: number;
         };
         /**
+         * TemplateSectionDef
+         * @description A part of the document: fixed text with `{{ field }}` placeholders, or a question answered from the
+         *     workspace's knowledge (the question may hold placeholders too).
+         */
+        TemplateSectionDef: {
+            /** Body */
+            body: string;
+            /** Key */
+            key: string;
+            /**
+             * Kind
+             * @default text
+             * @enum {string}
+             */
+            kind: "text" | "knowledge";
+            /** Title */
+            title: string;
+        };
+        /**
          * TemplateUpdate
          * @description Any subset; a change of fields or sections makes a new version.
          */
@@ -2145,7 +2236,7 @@ export interface components {
             /** Description */
             description?: string | null;
             /** Fields */
-            fields?: components["schemas"]["FieldDef"][] | null;
+            fields?: components["schemas"]["TemplateFieldDef"][] | null;
             /** Name */
             name?: string | null;
             /**
@@ -2154,7 +2245,29 @@ export interface components {
              */
             note: string;
             /** Sections */
-            sections?: components["schemas"]["SectionDef"][] | null;
+            sections?: components["schemas"]["TemplateSectionDef"][] | null;
+        };
+        /** TemplateVersionList */
+        TemplateVersionList: {
+            /** Items */
+            items: components["schemas"]["TemplateVersionRead"][];
+        };
+        /** TemplateVersionRead */
+        TemplateVersionRead: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Fields */
+            fields: components["schemas"]["TemplateFieldDef"][];
+            layout: components["schemas"]["TemplateLayoutRead"] | null;
+            /** Note */
+            note: string;
+            /** Sections */
+            sections: components["schemas"]["TemplateSectionDef"][];
+            /** Version */
+            version: number;
         };
         /** TokenPair */
         TokenPair: {
@@ -2231,28 +2344,6 @@ export interface components {
             /** Name */
             name: string;
         };
-        /** VersionList */
-        VersionList: {
-            /** Items */
-            items: components["schemas"]["VersionRead"][];
-        };
-        /** VersionRead */
-        VersionRead: {
-            /**
-             * Created At
-             * Format: date-time
-             */
-            created_at: string;
-            /** Fields */
-            fields: components["schemas"]["FieldDef"][];
-            layout: components["schemas"]["LayoutRead"] | null;
-            /** Note */
-            note: string;
-            /** Sections */
-            sections: components["schemas"]["SectionDef"][];
-            /** Version */
-            version: number;
-        };
         /** WorkspaceCreate */
         WorkspaceCreate: {
             /** Name */
@@ -2313,97 +2404,6 @@ export interface components {
         WorkspaceUpdate: {
             /** Name */
             name: string;
-        };
-        /** DocumentList */
-        app__documents__schemas__DocumentList: {
-            /** Items */
-            items: components["schemas"]["app__documents__schemas__DocumentRead"][];
-        };
-        /** DocumentRead */
-        app__documents__schemas__DocumentRead: {
-            /**
-             * Created At
-             * Format: date-time
-             */
-            created_at: string;
-            /** Error */
-            error: string | null;
-            /** File Type */
-            file_type: string;
-            /** Filename */
-            filename: string;
-            /**
-             * Id
-             * Format: uuid
-             */
-            id: string;
-            indexing: components["schemas"]["IndexingRead"] | null;
-            /** Page Count */
-            page_count: number;
-            /** Piece Count */
-            piece_count: number;
-            /** Size Bytes */
-            size_bytes: number;
-            /**
-             * Status
-             * @enum {string}
-             */
-            status: "queued" | "indexing" | "ready" | "failed";
-            /** Title */
-            title: string;
-            /**
-             * Updated At
-             * Format: date-time
-             */
-            updated_at: string;
-            /** Version */
-            version: number;
-        };
-        /** DocumentList */
-        app__templates__schemas__DocumentList: {
-            /** Items */
-            items: components["schemas"]["DocumentSummary"][];
-            /** Total */
-            total: number;
-        };
-        /** DocumentRead */
-        app__templates__schemas__DocumentRead: {
-            /**
-             * Created At
-             * Format: date-time
-             */
-            created_at: string;
-            /**
-             * Id
-             * Format: uuid
-             */
-            id: string;
-            /** Revision */
-            revision: number;
-            /** Sections */
-            sections: components["schemas"]["SectionRead"][];
-            /**
-             * Status
-             * @enum {string}
-             */
-            status: "generating" | "complete" | "failed" | "interrupted";
-            /** Template Id */
-            template_id: string | null;
-            /** Template Name */
-            template_name: string;
-            /** Template Version */
-            template_version: number;
-            /** Title */
-            title: string;
-            /**
-             * Updated At
-             * Format: date-time
-             */
-            updated_at: string;
-            /** Values */
-            values: {
-                [key: string]: string | number | boolean | null;
-            };
         };
     };
     responses: never;
@@ -4759,7 +4759,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["app__documents__schemas__DocumentList"];
+                    "application/json": components["schemas"]["DocumentList"];
                 };
             };
             /** @description Bad request */
@@ -4875,7 +4875,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["app__documents__schemas__DocumentRead"];
+                    "application/json": components["schemas"]["DocumentRead"];
                 };
             };
             /** @description Bad request */
@@ -4988,7 +4988,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["app__documents__schemas__DocumentRead"];
+                    "application/json": components["schemas"]["DocumentRead"];
                 };
             };
             /** @description Bad request */
@@ -5216,7 +5216,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["app__documents__schemas__DocumentRead"];
+                    "application/json": components["schemas"]["DocumentRead"];
                 };
             };
             /** @description Bad request */
@@ -5678,7 +5678,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["app__templates__schemas__DocumentList"];
+                    "application/json": components["schemas"]["GeneratedDocumentList"];
                 };
             };
             /** @description Bad request */
@@ -5791,7 +5791,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["app__templates__schemas__DocumentRead"];
+                    "application/json": components["schemas"]["GeneratedDocumentRead"];
                 };
             };
             /** @description Bad request */
@@ -6009,7 +6009,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["DocumentUpdate"];
+                "application/json": components["schemas"]["GeneratedDocumentUpdate"];
             };
         };
         responses: {
@@ -6019,7 +6019,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["app__templates__schemas__DocumentRead"];
+                    "application/json": components["schemas"]["GeneratedDocumentRead"];
                 };
             };
             /** @description Bad request */
@@ -6135,7 +6135,7 @@ export interface operations {
                 };
                 content: {
                     "application/hwp+zip": string;
-                    "application/json": components["schemas"]["app__templates__schemas__DocumentRead"];
+                    "application/json": components["schemas"]["GeneratedDocumentRead"];
                     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": string;
                     "text/markdown": string;
                 };
@@ -6250,7 +6250,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["RevisionList"];
+                    "application/json": components["schemas"]["GeneratedRevisionList"];
                 };
             };
             /** @description Bad request */
@@ -6366,7 +6366,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["app__templates__schemas__DocumentRead"];
+                    "application/json": components["schemas"]["GeneratedDocumentRead"];
                     "text/event-stream": string;
                 };
             };
@@ -9332,7 +9332,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["app__templates__schemas__DocumentRead"];
+                    "application/json": components["schemas"]["GeneratedDocumentRead"];
                     "text/event-stream": string;
                 };
             };
@@ -9676,7 +9676,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["VersionList"];
+                    "application/json": components["schemas"]["TemplateVersionList"];
                 };
             };
             /** @description Bad request */
@@ -9790,7 +9790,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["VersionRead"];
+                    "application/json": components["schemas"]["TemplateVersionRead"];
                 };
             };
             /** @description Bad request */

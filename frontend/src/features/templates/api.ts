@@ -5,13 +5,13 @@ import { streamSSE, type SSEMessage } from "../../lib/sse";
 
 export type Template = Schemas["TemplateRead"];
 export type TemplateInput = Schemas["TemplateCreate"];
-export type FieldDef = Schemas["FieldDef"];
-export type SectionDef = Schemas["SectionDef"];
-export type GeneratedDocument = Schemas["DocumentRead"];
-export type DocumentSummary = Schemas["DocumentSummary"];
-export type GeneratedSection = Schemas["SectionRead"];
-export type Revision = Schemas["RevisionRead"];
-export type Version = Schemas["VersionRead"];
+export type FieldDef = Schemas["TemplateFieldDef"];
+export type SectionDef = Schemas["TemplateSectionDef"];
+export type GeneratedDocument = Schemas["GeneratedDocumentRead"];
+export type DocumentSummary = Schemas["GeneratedDocumentSummary"];
+export type GeneratedSection = Schemas["GeneratedSectionRead"];
+export type Revision = Schemas["GeneratedRevisionRead"];
+export type Version = Schemas["TemplateVersionRead"];
 export type FieldValue = string | number | null;
 export type ExportFormat = "docx" | "hwpx" | "md";
 
@@ -24,7 +24,7 @@ export const templatesApi = {
   update: (id: string, tid: string, body: Partial<TemplateInput>) =>
     api<Template>(`${ws(id)}/templates/${tid}`, { method: "PATCH", body }),
   remove: (id: string, tid: string) => api<void>(`${ws(id)}/templates/${tid}`, { method: "DELETE" }),
-  versions: (id: string, tid: string) => api<Schemas["VersionList"]>(`${ws(id)}/templates/${tid}/versions`),
+  versions: (id: string, tid: string) => api<Schemas["TemplateVersionList"]>(`${ws(id)}/templates/${tid}/versions`),
   uploadLayout: (id: string, tid: string, file: File) => {
     const form = new FormData();
     form.append("file", file);
@@ -44,13 +44,13 @@ export const templatesApi = {
 
 export const documentsApi = {
   list: (id: string, templateId?: string) =>
-    api<Schemas["DocumentList"]>(`${ws(id)}/generated-documents`, { query: { template_id: templateId } }),
+    api<Schemas["GeneratedDocumentList"]>(`${ws(id)}/generated-documents`, { query: { template_id: templateId } }),
   get: (id: string, did: string) => api<GeneratedDocument>(`${ws(id)}/generated-documents/${did}`),
-  update: (id: string, did: string, body: Schemas["DocumentUpdate"]) =>
+  update: (id: string, did: string, body: Schemas["GeneratedDocumentUpdate"]) =>
     api<GeneratedDocument>(`${ws(id)}/generated-documents/${did}`, { method: "PATCH", body }),
   remove: (id: string, did: string) => api<void>(`${ws(id)}/generated-documents/${did}`, { method: "DELETE" }),
   revisions: (id: string, did: string) =>
-    api<Schemas["RevisionList"]>(`${ws(id)}/generated-documents/${did}/revisions`),
+    api<Schemas["GeneratedRevisionList"]>(`${ws(id)}/generated-documents/${did}/revisions`),
   /** Fetch the exported file (with the token) and hand it to the browser as a download. */
   download: async (id: string, did: string, format: ExportFormat, title: string) => {
     const res = await authFetch(buildUrl(`${ws(id)}/generated-documents/${did}/export`, { format }));
