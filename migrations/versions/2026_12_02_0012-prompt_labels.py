@@ -16,14 +16,13 @@ down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-_IMMUTABLE = """
+_IMMUTABLE = ("""
 CREATE FUNCTION prompt_versions_immutable() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   RAISE EXCEPTION 'prompt versions are immutable: save a new version instead';
-END $$;
+END $$""", """
 CREATE TRIGGER prompt_versions_immutable BEFORE UPDATE ON prompt_versions
-  FOR EACH ROW EXECUTE FUNCTION prompt_versions_immutable();
-"""
+  FOR EACH ROW EXECUTE FUNCTION prompt_versions_immutable()""")
 
 
 def upgrade() -> None:
@@ -55,7 +54,8 @@ def upgrade() -> None:
                "WHERE active_version_id IS NOT NULL")
     op.drop_constraint("fk_prompts_active_version", "prompts", type_="foreignkey")
     op.drop_column("prompts", "active_version_id")
-    op.execute(_IMMUTABLE)
+    for statement in _IMMUTABLE:
+        op.execute(statement)
     op.add_column("chat_messages", sa.Column("prompt_versions", JSONB, nullable=False, server_default="{}"))
 
 
