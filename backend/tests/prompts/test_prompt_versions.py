@@ -106,7 +106,8 @@ async def test_moving_and_rolling_back_a_label_is_audited(client, admin):
     assert r.status_code == 200 and label(r.json(), "production")["version"] == start
 
     moves = await audit(client, admin, "prompt.label.")
-    actions = [(e["action"], e["detail"]["from"], e["detail"]["to"]) for e in moves if e["detail"].get("key") == "chat.suggestion"]
+    actions = [(e["action"], e["detail"]["from"], e["detail"]["to"]) for e in moves
+               if e["detail"].get("key") == "chat.suggestion"]
     assert ("prompt.label.rollback", v["version"], start) in actions
     assert ("prompt.label.move", start, v["version"]) in actions
 
