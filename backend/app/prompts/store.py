@@ -92,8 +92,8 @@ async def get_version(s: AsyncSession, prompt: Prompt, number: int) -> PromptVer
 async def create_version(*, session: AsyncSession, key: str, actor_id: uuid.UUID, template: str, note: str,
                          model: str | None, temperature: float | None, max_tokens: int | None) -> PromptVersion:
     """Save a new version (the next number); it runs nowhere until a label points at it."""
-    variables.check(key, template)
     prompt = await get_prompt(session, key)
+    variables.check(key, template)
     version = await _add_version(session, prompt, template=template, note=note, created_by=actor_id, model=model,
                                  temperature=temperature, max_tokens=max_tokens)
     audit.record(session, actor_id=actor_id, action="prompt.version.create", target_type="prompt_version",
