@@ -25,6 +25,7 @@ from app.core.queue import close_queue, get_queue
 from app.core.security import check_secret_key
 from app.jobs.router import admin_router as admin_jobs_router
 from app.llm.router import router as models_router
+from app.prompts.router import router as prompts_router
 from app.workspaces.router import router as workspaces_router
 from app.workspaces.router import scoped as workspace_scoped
 
@@ -92,6 +93,7 @@ def create_app() -> FastAPI:
     api.include_router(admin_router, responses=error_responses(401, 403))
     api.include_router(models_router, responses=error_responses(401, 403))
     api.include_router(admin_jobs_router, responses=error_responses(401, 403))
+    api.include_router(prompts_router, responses=error_responses(401, 403))
     for r in _scoped_routers():
         api.include_router(r, prefix="/workspaces/{workspace_id}",
                            responses=error_responses(401, 403, 404, 409, 415, 502))

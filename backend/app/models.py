@@ -9,6 +9,7 @@ from sqlalchemy import (
     CheckConstraint,
     Computed,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -203,7 +204,9 @@ class ChatMessage(Base):
     status: Mapped[str] = mapped_column(String(16), nullable=False, default="complete")
     standalone_query: Mapped[str | None] = mapped_column(Text)
     prompt_version_id: Mapped[uuid.UUID | None] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("prompt_versions.id", ondelete="SET NULL"))
+        UUID(as_uuid=True), ForeignKey("prompt_versions.id", ondelete="SET NULL"))  # the chat.system version
+    # Every prompt version the answer used, {key: version id} (rewrite, re-rank, system, refusal suggestion).
+    prompt_versions: Mapped[dict] = mapped_column(JSONB, nullable=False, default=dict, server_default="{}")
     provider: Mapped[str | None] = mapped_column(String(50))
     latency_ms: Mapped[dict] = mapped_column(JSONB, nullable=False, default=dict, server_default="{}")
     prompt_tokens: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
@@ -219,18 +222,19 @@ class ChatMessage(Base):
 
 
 class Prompt(Base):
-    """A named prompt template; its versions are immutable and one is active."""
+    """A named prompt template (registered in app/prompts/defaults.py); labels point at its immutable versions."""
 
     __tablename__ = "prompts"
     id: Mapped[uuid.UUID] = _id()
     key: Mapped[str] = mapped_column(String(100), unique=True, nullable=False)
     description: Mapped[str] = mapped_column(Text, nullable=False, default="")
-    active_version_id: Mapped[uuid.UUID | None] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("prompt_versions.id", ondelete="SET NULL", use_alter=True))
     created_at: Mapped[datetime] = _created()
 
 
 class PromptVersion(Base):
+    """One immutable version: numbered per prompt, with its text and model settings (None: the caller's default).
+    A trigger refuses any UPDATE (migration 0012)."""
+
     __tablename__ = "prompt_versions"
     id: Mapped[uuid.UUID] = _id()
     prompt_id: Mapped[uuid.UUID] = mapped_column(
@@ -238,9 +242,41 @@ class PromptVersion(Base):
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     template: Mapped[str] = mapped_column(Text, nullable=False)
     note: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    model: Mapped[str | None] = mapped_column(String(200))
+    temperature: Mapped[float | None] = mapped_column(Float)
+    max_tokens: Mapped[int | None] = mapped_column(Integer)
+    builtin: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False, server_default=false())
     created_by: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True), ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = _created()
     __table_args__ = (UniqueConstraint("prompt_id", "version", name="uq_prompt_version"),)
+
+
+PROMPT_LABELS = ("production", "staging")
+
+
+class PromptLabel(Base):
+    """A label pointing at a version: platform-wide (workspace_id null) or one workspace's override."""
+
+    __tablename__ = "prompt_labels"
+    id: Mapped[uuid.UUID] = _id()
+    prompt_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("prompts.id", ondelete="CASCADE"), nullable=False)
+    workspace_id: Mapped[uuid.UUID | None] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("workspaces.id", ondelete="CASCADE"))
+    label: Mapped[str] = mapped_column(String(32), nullable=False)
+    version_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("prompt_versions.id", ondelete="CASCADE"), nullable=False)
+    # Where the label pointed before its last move (what "roll back" moves it to).
+    previous_version_id: Mapped[uuid.UUID | None] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("prompt_versions.id", ondelete="SET NULL"))
+    updated_by: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True), ForeignKey("users.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), nullable=False)
+    __table_args__ = (
+        Index("uq_prompt_label_platform", "prompt_id", "label", unique=True, postgresql_where=text("workspace_id is null")),
+        Index("uq_prompt_label_workspace", "prompt_id", "workspace_id", "label", unique=True,
+              postgresql_where=text("workspace_id is not null")),
+        CheckConstraint("label in ('production','staging')", name="ck_prompt_label"),
+    )
 
 
 class AuditEntry(Base):

@@ -29,6 +29,7 @@ export async function apiAs(request: APIRequestContext, stateFile: string) {
     get: (url: string) => request.get(`/api/v1${url}`, { headers }),
     post: (url: string, data?: unknown) => request.post(`/api/v1${url}`, { headers, data }),
     patch: (url: string, data: unknown) => request.patch(`/api/v1${url}`, { headers, data }),
+    put: (url: string, data: unknown) => request.put(`/api/v1${url}`, { headers, data }),
     delete: (url: string) => request.delete(`/api/v1${url}`, { headers }),
   };
 }

@@ -7,6 +7,7 @@ import { AuthProvider } from "./features/auth/AuthProvider";
 import { I18nProvider, useI18n } from "./lib/i18n";
 import { ThemeProvider } from "./lib/theme";
 import { AdminPage } from "./routes/AdminPage";
+import { PromptsPage } from "./routes/PromptsPage";
 import { AppShell } from "./routes/AppShell";
 import { ChatPage } from "./routes/ChatPage";
 import { DocumentsPage } from "./routes/DocumentsPage";
@@ -72,6 +73,7 @@ export function AppRoutes() {
           <Route path="*" element={<StatusPage kind="notFound" />} />
         </Route>
         <Route path="admin" element={<AdminPage />} />
+        <Route path="admin/prompts" element={<PromptsPage />} />
         <Route path="*" element={<StatusPage kind="notFound" />} />
       </Route>
     </Routes>

@@ -4,7 +4,7 @@ import asyncio
 import logging
 import time
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
 
 import anyio
@@ -24,7 +24,7 @@ from app.core.errors import AppError, NotFound
 from app.llm.base import ChatChunk, ChatMessage, ChatOptions, LLMError, Usage
 from app.models import ChatMessage as Message
 from app.models import ChatSession
-from app.prompts.service import active_template
+from app.prompts.service import ActivePrompt, active_prompt, active_template, start_tracking
 from app.workspaces.schemas import WorkspaceSettingsRead
 from app.workspaces.service import load_settings
 
@@ -42,11 +42,11 @@ async def _history(session: AsyncSession, ws_id: uuid.UUID, session_id: uuid.UUI
                  cited=[s["entry_id"] for s in m.sources]) for m in reversed(rows)]
 
 
-def _refusal_text(settings: WorkspaceSettingsRead, plan: Plan) -> str:
+async def _refusal_text(ws_id: uuid.UUID, settings: WorkspaceSettingsRead, plan: Plan) -> str:
     text = settings.profile.refusal_message
     if plan.followups:
-        q = plan.followups[0]["question"].rstrip("?？. ")
-        text += f"\n\n혹시 '{q}'에 대해 궁금하신가요?"
+        _, suggestion = await active_template("chat.suggestion", ws_id=ws_id)
+        text += "\n\n" + suggestion.format(question=plan.followups[0]["question"].rstrip("?？. "))
     return text
 
 
@@ -123,7 +123,8 @@ class Answer:
         emit = self._events.put_nowait
         plan: Plan | None = None
         parts: list[str] = []
-        state = {"status": "failed", "usage": Usage(0, 0), "first": None, "provider": None, "version": None}
+        state = {"status": "failed", "usage": Usage(0, 0), "first": None, "provider": None, "version": None,
+                 "prompts": start_tracking()}  # {key: version id} of every prompt this answer runs
         try:
             self._in_line = True
             async with admission.planning().slot(reserved=True):
@@ -134,7 +135,8 @@ class Answer:
             answer = strategy(self.settings.qa.provider)  # looked up once per answer
             system = None
             if not plan.refused and answer.generative:
-                state["version"], system = await _system_prompt(self.settings, plan)
+                system = await _system_prompt(self.ws_id, self.settings, plan)
+                state["version"] = system[0].version_id
             if self.client_gone:
                 state["status"] = "interrupted"
                 await self._save(plan, parts, state)
@@ -142,7 +144,8 @@ class Answer:
             emit(ev.Meta(session_id=str(self.session_id), user_message_id=str(self.question_id),
                          assistant_message_id=str(self.id), standalone_query=plan.standalone_query))
             emit(ev.Sources(sources=source_dicts(plan)))
-            chunks, state["provider"] = _chunks(self.settings, answer, plan, self.history, self.content, system)
+            chunks, state["provider"] = _chunks(self.ws_id, self.settings, answer, plan, self.history, self.content,
+                                                system)
             self._streaming = True  # only while waiting for the model may a departing client cancel the task
             try:
                 async for chunk in chunks:
@@ -191,7 +194,8 @@ class Answer:
                           followups=plan.followups if plan and state["status"] == "complete" else [],
                           refused=bool(plan and plan.refused), status=state["status"],
                           standalone_query=plan.standalone_query if plan else None,
-                          prompt_version_id=state["version"], provider=state["provider"], latency_ms=latency,
+                          prompt_version_id=state["version"], prompt_versions=state["prompts"],
+                          provider=state["provider"], latency_ms=latency,
                           prompt_tokens=state["usage"].prompt_tokens,
                           completion_tokens=state["usage"].completion_tokens))
             if plan is not None:
@@ -219,21 +223,25 @@ def _describe(exc: Exception) -> tuple[str, str]:
     return "internal_error", "답변을 만드는 중 문제가 생겼습니다. 다시 시도해 주세요."
 
 
-async def _system_prompt(settings: WorkspaceSettingsRead, plan: Plan) -> tuple[uuid.UUID | None, str]:
+async def _system_prompt(ws_id: uuid.UUID, settings: WorkspaceSettingsRead, plan: Plan) -> tuple[ActivePrompt, str]:
     """The active chat prompt filled with the workspace's profile and the cited entries, quoted as data."""
-    version_id, template = await active_template("chat.system")
+    prompt = await active_prompt("chat.system", ws_id=ws_id)
     sources_text = guard.quote_entries(plan.cited)
-    return version_id, template.format(display_name=settings.profile.display_name, persona=settings.profile.persona,
+    return prompt, prompt.template.format(display_name=settings.profile.display_name, persona=settings.profile.persona,
                                        refusal_message=settings.profile.refusal_message, sources=sources_text)
 
 
-def _chunks(settings: WorkspaceSettingsRead, answer: Extractive | Generative, plan: Plan, history: list[Turn],
-            content: str, system: str | None) -> tuple[AsyncIterator[ChatChunk], str]:
+def _chunks(ws_id: uuid.UUID, settings: WorkspaceSettingsRead, answer: Extractive | Generative, plan: Plan,
+            history: list[Turn], content: str,
+            prompt: tuple[ActivePrompt, str] | None) -> tuple[AsyncIterator[ChatChunk], str]:
     """The answer's text as it is produced, and who produced it."""
     if plan.refused:
-        return _single(_refusal_text(settings, plan)), "refusal"
+        return _single(_refusal_text(ws_id, settings, plan)), "refusal"
     options = ChatOptions(model=settings.qa.chat_model or None, temperature=settings.qa.temperature,
                           timeout_s=get_settings().llm_timeout_seconds)
+    system = None
+    if prompt is not None:  # the version's own model settings, where it sets them
+        options, system = prompt[0].options(options), prompt[1]
     messages = [ChatMessage("system", system)] if system else []
     messages += [ChatMessage(t.role, t.content) for t in history[-settings.qa.history_turns * 2:]]
     messages.append(ChatMessage("user", content))
@@ -246,8 +254,8 @@ def _chunks(settings: WorkspaceSettingsRead, answer: Extractive | Generative, pl
     return chunks, answer.provider
 
 
-async def _single(text: str) -> AsyncIterator:
-    yield ChatChunk(text=text)
+async def _single(text: Awaitable[str]) -> AsyncIterator:
+    yield ChatChunk(text=await text)
     yield ChatChunk(usage=Usage(0, 0), finish_reason="stop")
 
 

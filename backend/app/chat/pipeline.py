@@ -11,7 +11,7 @@ from app.core.db import read
 from app.llm.base import ChatMessage, ChatModel, ChatOptions, LLMError
 from app.llm.registry import get_chat_model
 from app.models import KnowledgeEntry
-from app.prompts.service import active_template
+from app.prompts.service import active_prompt
 from app.retrieval import ontopic, rerank
 from app.retrieval.service import Hit, SearchResult, search, usem_max
 from app.workspaces.schemas import WorkspaceSettingsRead
@@ -57,17 +57,17 @@ async def _entry_hit(ws_id: uuid.UUID, entry_id: uuid.UUID) -> Hit | None:
                score=1.0, dense=1.0, keyword=0.0)
 
 
-async def _rewrite(settings: WorkspaceSettingsRead, model: ChatModel | None, history: list[Turn], message: str,
-                   fallback: Resolved) -> Resolved:
+async def _rewrite(ws_id: uuid.UUID, settings: WorkspaceSettingsRead, model: ChatModel | None, history: list[Turn],
+                   message: str, fallback: Resolved) -> Resolved:
     """With an LLM, rewrite an elliptical message into a standalone question; keep the fallback on failure."""
     if fallback.how != "contextualized" or model is None:
         return fallback
-    _, template = await active_template("chat.rewrite")
+    prompt = await active_prompt("chat.rewrite", ws_id=ws_id)
     convo = "\n".join(f"{'사용자' if t.role == 'user' else '상담봇'}: {t.content[:300]}" for t in history[-4:])
     try:
-        result = await model.complete([ChatMessage("user", template.format(history=convo, message=message))],
-                                      ChatOptions(model=settings.qa.chat_model or None, temperature=0, max_tokens=80,
-                                                  timeout_s=HELPER_TIMEOUT_S))
+        result = await model.complete([ChatMessage("user", prompt.template.format(history=convo, message=message))],
+                                      prompt.options(ChatOptions(model=settings.qa.chat_model or None, temperature=0,
+                                                                 max_tokens=80, timeout_s=HELPER_TIMEOUT_S)))
     except LLMError:
         return fallback
     query = result.text.strip().splitlines()[0].strip() if result.text.strip() else ""
@@ -123,7 +123,7 @@ async def plan_answer(*, ws_id: uuid.UUID, settings: WorkspaceSettingsRead,
     resolved = resolve(history, message)
     if followup_entry_id is not None:
         resolved = Resolved(query=message, pinned_entry_id=followup_entry_id, how="followup")
-    resolved = await _rewrite(settings, model, history, message, resolved)
+    resolved = await _rewrite(ws_id, settings, model, history, message, resolved)
     rewrite_ms = (time.perf_counter() - t0) * 1000
 
     second = (resolved.context_query or resolved.fragment) if resolved.pinned_entry_id is None else None
@@ -163,7 +163,7 @@ async def plan_answer(*, ws_id: uuid.UUID, settings: WorkspaceSettingsRead,
     close = choosing and hits[0].score - hits[1].score <= AMBIGUOUS_GAP
     rerank_ms = 0.0
     if not refused and choosing and settings.retrieval.llm_rerank and model is not None:
-        hits, decision, rerank_ms = await _rerank(settings, model, resolved.query, hits, decision)
+        hits, decision, rerank_ms = await _rerank(ws_id, settings, model, resolved.query, hits, decision)
     if refused:
         cited: list[Hit] = []
         suggestion = [h for h in hits if h.document_id is None][:1]  # a suggestion is an FAQ question
@@ -180,12 +180,12 @@ async def plan_answer(*, ws_id: uuid.UUID, settings: WorkspaceSettingsRead,
                 rerank_ms=rerank_ms, decision=decision)
 
 
-async def _rerank(settings: WorkspaceSettingsRead, model: ChatModel, question: str,
+async def _rerank(ws_id: uuid.UUID, settings: WorkspaceSettingsRead, model: ChatModel, question: str,
                   hits: list[Hit], decision: dict) -> tuple[list[Hit], dict, float]:
     """Let the chat model pick among the top candidates (retrieval/rerank.py)."""
-    _, template = await active_template("retrieval.rerank")
-    out = await rerank.rerank(model=model, template=template, question=question, hits=hits,
-                              chat_model=settings.qa.chat_model or None, timeout_s=HELPER_TIMEOUT_S)
+    prompt = await active_prompt("retrieval.rerank", ws_id=ws_id)
+    out = await rerank.rerank(model=model, template=prompt.template, question=question, hits=hits,
+                              chat_model=prompt.model or settings.qa.chat_model or None, timeout_s=HELPER_TIMEOUT_S)
     note = {"chosen": out.chosen} | ({"error": out.error} if out.error else {})
     return out.hits, decision | {"rerank": note}, out.ms
 

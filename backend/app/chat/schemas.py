@@ -65,6 +65,7 @@ class MessageRead(BaseModel):
     feedback: Literal[-1, 0, 1] | None
     standalone_query: str | None
     latency_ms: dict[str, float]  # retrieval, rewrite, rerank, first_token, total (assistant messages)
+    prompt_versions: dict[str, str]  # {prompt key: version id} of every prompt the answer ran (assistant messages)
     created_at: datetime
 
 

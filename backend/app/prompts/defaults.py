@@ -1,4 +1,10 @@
-"""Built-in prompt templates, used until an admin activates a stored version of the same key."""
+"""Built-in prompt templates: every prompt the pipeline runs is registered here.
+
+Registering a prompt is one entry in DEFAULTS: its key and default text. The text's `{name}` placeholders are the
+prompt's declared variables (every version must use exactly these; `{{` and `}}` write literal braces). The
+default becomes version 1 of the stored prompt (app/prompts/store.py), which admins can then edit and label.
+A DESCRIPTIONS entry says in the admin screen what the prompt is for.
+"""
 
 CHAT_SYSTEM = """당신은 {display_name}입니다. {persona}
 아래 [참고 자료]에 있는 내용만 근거로 한국어로 답하세요.
@@ -77,6 +83,19 @@ TEMPLATE_SECTION = """당신은 {display_name}의 문서 작성 도우미입니�
 [참고 자료]
 {sources}"""
 
+# After a refusal, the line offering the nearest question the knowledge can answer (no model needed).
+SUGGESTION = "혹시 '{question}'에 대해 궁금하신가요?"
+
 DEFAULTS = {"chat.system": CHAT_SYSTEM, "chat.rewrite": REWRITE, "retrieval.rerank": RERANK,
-            "documents.summary": DOCUMENT_SUMMARY, "documents.refine": DOCUMENT_REFINE,
+            "chat.suggestion": SUGGESTION, "documents.summary": DOCUMENT_SUMMARY, "documents.refine": DOCUMENT_REFINE,
             "templates.section": TEMPLATE_SECTION}
+
+DESCRIPTIONS = {
+    "chat.system": "The answer's system prompt (with a chat model): persona, rules and the cited entries.",
+    "chat.rewrite": "Rewrites an elliptical message into a standalone search question (with a chat model).",
+    "retrieval.rerank": "Lets the chat model re-order the top retrieval candidates.",
+    "chat.suggestion": "After a refusal, the line that offers the nearest question the knowledge answers.",
+    "documents.summary": "Summarises a whole document in one pass, citing pages (with a chat model).",
+    "documents.refine": "Refines a running summary with the next section of a long document (with a chat model).",
+    "templates.section": "Drafts a template's \"from knowledge\" section from the cited entries (with a chat model).",
+}

@@ -1,5 +1,6 @@
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
+import { Link } from "react-router-dom";
 import { adminApi } from "../api/endpoints";
 import { Badge } from "../components/ui/Badge";
 import { Card } from "../components/ui/Card";
@@ -41,6 +42,7 @@ function AdminContent() {
     <div className="page page-wide">
       <header className="page-head">
         <h1 className="page-title">{t("admin.title")}</h1>
+        <p><Link to="/admin/prompts">{t("prompts.title")} →</Link></p>
       </header>
       <div className="tabs" role="tablist" aria-label={t("admin.title")}>
         {tabs.map((x) => (

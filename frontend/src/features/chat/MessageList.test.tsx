@@ -13,6 +13,7 @@ const base = {
   feedback: null,
   standalone_query: null,
   latency_ms: {},
+  prompt_versions: {},
   created_at: "2026-01-01T00:00:00Z",
 };
 

@@ -23,6 +23,7 @@ function blank(role: UiMessage["role"], content: string): UiMessage {
     feedback: null,
     standalone_query: null,
     latency_ms: {},
+    prompt_versions: {},
     created_at: new Date().toISOString(),
   };
 }
