@@ -4,6 +4,7 @@ import re
 
 import pytest
 
+from app.prompts.service import active_template
 from app.templates.knowledge import UNSUPPORTED
 from tests.conftest import make_actor, make_workspace
 from tests.helpers import MINOR_DOCUMENTS, clone_demo, demo_entries, parse_sse, patch_settings
@@ -150,7 +151,9 @@ async def test_model_drafts_from_the_cited_entries_and_records_the_prompt(client
     doc = await stored(client, demo, events[-1][1]["document_id"])
     docs = doc["sections"][1]
     assert docs["content"] == draft and docs["provider"] == "openai" and docs["status"] == "complete"
-    assert docs["prompt_version_id"] is None  # the built-in default prompt ran
+    # The built-in default ran: it is stored as the prompt's version 1, the production label's target.
+    version_id, _ = await active_template("templates.section")
+    assert docs["prompt_version_id"] == str(version_id)
     assert doc["sections"][2]["content"] == UNSUPPORTED
 
 
