@@ -165,7 +165,6 @@ class InvitePreview(BaseModel):
     email: str
     role: Role
     expires_at: datetime
-    registered: bool  # the email has an account: log in and accept instead of signing up
 
 
 class InviteToken(BaseModel):
