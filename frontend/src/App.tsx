@@ -18,6 +18,10 @@ import { StatusPage } from "./routes/StatusPage";
 import { WorkspaceLayout } from "./routes/WorkspaceLayout";
 import { WorkspacesPage } from "./routes/WorkspacesPage";
 import { HomeRedirect } from "./routes/HomeRedirect";
+import { InvitePage } from "./routes/InvitePage";
+import { ResetPasswordPage } from "./routes/ResetPasswordPage";
+import { ReviewPage } from "./routes/ReviewPage";
+import { WorkspaceDashboardPage } from "./routes/WorkspaceDashboardPage";
 
 function makeQueryClient() {
   return new QueryClient({
@@ -48,6 +52,8 @@ export function AppRoutes() {
   return (
     <Routes>
       <Route path="/login" element={<LoginPage />} />
+      <Route path="/invite" element={<InvitePage />} />
+      <Route path="/reset-password" element={<ResetPasswordPage />} />
       <Route
         element={
           <RequireAuth>
@@ -63,6 +69,8 @@ export function AppRoutes() {
           <Route path="knowledge" element={<KnowledgePage />} />
           <Route path="settings" element={<SettingsPage />} />
           <Route path="members" element={<MembersPage />} />
+          <Route path="dashboard" element={<WorkspaceDashboardPage />} />
+          <Route path="review" element={<ReviewPage />} />
           <Route path="*" element={<StatusPage kind="notFound" />} />
         </Route>
         <Route path="admin" element={<AdminPage />} />
