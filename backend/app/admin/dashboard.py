@@ -1,8 +1,8 @@
 """The usage and quality dashboard: one workspace or the whole platform over a period of whole UTC days.
 
 Two statements, one scan each over the period's rows (the (workspace_id, role, created_at) index finds them):
-the answers grouped by day, by model and by prompt version at once (GROUPING SETS), and the questions grouped
-by day and overall (active users are distinct over the whole period, not a sum of days). Postgres aggregates;
+the answers grouped by day, by model, by prompt version and overall, and the questions grouped by day and overall
+(GROUPING SETS: active users are distinct over the whole period, not a sum of days). Postgres aggregates;
 Python only fills the days without traffic.
 """
 
@@ -12,29 +12,40 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import text
 
 from app.admin.schemas import DashboardRead
-from app.core.db import read
+from app.core.db import read, sessionmaker
 from app.core.errors import AppError
 
 MAX_DAYS = 366
 
+# The period's answers are read once into narrow rows (latency pulled out of its JSON once); the percentiles,
+# which need a sort, are computed per day and overall only, the counts per model and per version by hashing.
 _ANSWERS = """
-select grouping((m.created_at at time zone 'UTC')::date) as g_day, grouping(m.provider) as g_model,
-       grouping(m.prompt_version_id) as g_version,
-       (m.created_at at time zone 'UTC')::date as day, coalesce(m.provider, '') as model, m.prompt_version_id,
-       count(*) as answers,
-       count(*) filter (where m.refused) as refusals,
-       count(*) filter (where m.feedback = 1) as feedback_up,
-       count(*) filter (where m.feedback = -1) as feedback_down,
-       count(*) filter (where m.followups <> '[]'::jsonb) as followups_offered,
-       coalesce(sum(m.prompt_tokens), 0) as prompt_tokens,
-       coalesce(sum(m.completion_tokens), 0) as completion_tokens,
-       percentile_cont(array[0.5, 0.95]) within group (order by (m.latency_ms->>'retrieval')::float) as retrieval,
-       percentile_cont(array[0.5, 0.95]) within group (order by (m.latency_ms->>'first_token')::float) as first_token,
-       percentile_cont(array[0.5, 0.95]) within group (order by (m.latency_ms->>'total')::float) as total
-from chat_messages m
-where m.role = 'assistant' and m.created_at >= :start and m.created_at < :end {ws}
-group by grouping sets (((m.created_at at time zone 'UTC')::date), (m.provider), (m.prompt_version_id), ())
-"""
+with a as materialized (
+  select (m.created_at at time zone 'UTC')::date as day, coalesce(m.provider, '') as model,
+         m.prompt_version_id as version, m.refused, m.feedback, m.followups <> '[]'::jsonb as offered,
+         m.prompt_tokens, m.completion_tokens, (m.latency_ms->>'retrieval')::float as ret,
+         (m.latency_ms->>'first_token')::float as first, (m.latency_ms->>'total')::float as total
+  from chat_messages m
+  where m.role = 'assistant' and m.created_at >= :start and m.created_at < :end {ws}
+)
+select 'day' as g, day, null as model, null::uuid as prompt_version_id, {counts},
+       null::float8[] as retrieval, null::float8[] as first_token,
+       percentile_cont(array[0.5, 0.95]) within group (order by total) as total
+from a group by day
+union all
+select 'all', null, null, null, {counts},
+       percentile_cont(array[0.5, 0.95]) within group (order by ret),
+       percentile_cont(array[0.5, 0.95]) within group (order by first),
+       percentile_cont(array[0.5, 0.95]) within group (order by total)
+from a
+union all
+select 'model', null, model, null, {counts}, null, null, null from a group by model
+union all
+select 'version', null, null, version, {counts}, null, null, null from a group by version
+""".replace("{counts}", """count(*) as answers, count(*) filter (where refused) as refusals,
+       count(*) filter (where feedback = 1) as feedback_up, count(*) filter (where feedback = -1) as feedback_down,
+       count(*) filter (where offered) as followups_offered, coalesce(sum(prompt_tokens), 0) as prompt_tokens,
+       coalesce(sum(completion_tokens), 0) as completion_tokens""")
 
 _QUESTIONS = """
 select grouping((q.created_at at time zone 'UTC')::date) as g_day, (q.created_at at time zone 'UTC')::date as day,
@@ -74,14 +85,18 @@ async def dashboard(*, ws_id: uuid.UUID | None, start: date, end: date) -> Dashb
     params = {"start": datetime.combine(start, time(), UTC), "end": datetime.combine(end + timedelta(days=1), time(), UTC)}
     if ws_id is not None:
         params["ws"] = ws_id
-    answers = (await read(text(_ANSWERS.format(ws="and m.workspace_id = :ws" if ws_id else "")), params)).mappings().all()
-    questions = (await read(text(_QUESTIONS.format(ws="and q.workspace_id = :ws" if ws_id else "")),
-                            params)).mappings().all()
+    async with sessionmaker()() as s:
+        # The period's narrow rows and their sorts fit in memory (a busy month is ~10 MB; the default 4 MB spills).
+        await s.execute(text("set local work_mem = '64MB'"))
+        answers = (await s.execute(text(_ANSWERS.format(ws="and m.workspace_id = :ws" if ws_id else "")),
+                                   params)).mappings().all()
+        questions = (await s.execute(text(_QUESTIONS.format(ws="and q.workspace_id = :ws" if ws_id else "")),
+                                     params)).mappings().all()
     prices = {r.model: r for r in (await read(text(_PRICES))).all()}
 
-    by_day = {r["day"]: r for r in answers if not r["g_day"]}
+    by_day = {r["day"]: r for r in answers if r["g"] == "day"}
     q_by_day = {r["day"]: r for r in questions if not r["g_day"]}
-    overall = next((r for r in answers if r["g_day"] and r["g_model"] and r["g_version"]), None)
+    overall = next((r for r in answers if r["g"] == "all"), None)
     q_overall = next((r for r in questions if r["g_day"]), None)
 
     def cost(model: str, prompt: int, completion: int) -> float | None:
@@ -104,9 +119,9 @@ async def dashboard(*, ws_id: uuid.UUID | None, start: date, end: date) -> Dashb
     models = [{"model": r["model"] or "unknown", "answers": r["answers"], "prompt_tokens": r["prompt_tokens"],
                "completion_tokens": r["completion_tokens"],
                "cost_usd": cost(r["model"], r["prompt_tokens"], r["completion_tokens"])}
-              for r in answers if r["g_day"] and not r["g_model"]]
+              for r in answers if r["g"] == "model"]
     models.sort(key=lambda m: (-m["answers"], m["model"]))
-    version_rows = [r for r in answers if r["g_day"] and r["g_model"] and not r["g_version"]]
+    version_rows = [r for r in answers if r["g"] == "version"]
     ids = [r["prompt_version_id"] for r in version_rows if r["prompt_version_id"] is not None]
     names = {r.id: (r.key, r.version) for r in (await read(text(_VERSIONS), {"ids": ids})).all()} if ids else {}
     versions = [{"prompt_version_id": r["prompt_version_id"],
