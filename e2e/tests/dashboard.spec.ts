@@ -19,7 +19,7 @@ test("the admin dashboard draws its charts from the period's answers, each with 
     const charts = page.getByTestId("day-chart");
     await expect(charts).toHaveCount(4);
     const messages = page.getByRole("figure", { name: "일별 질문과 활성 사용자" });
-    await expect(messages.locator("svg.recharts-surface")).toBeVisible();
+    await expect(messages.locator(".recharts-wrapper > svg.recharts-surface")).toBeVisible();
     await expect(messages.locator(".recharts-line")).toHaveCount(2);
     await expect(page.getByRole("figure", { name: "일별 거절과 피드백" }).locator(".recharts-bar")).toHaveCount(3);
     // The same figures for screen readers: today's row counts the seeded questions.
@@ -33,7 +33,7 @@ test("the admin dashboard draws its charts from the period's answers, each with 
     await page.goto(`/w/${ws}/dashboard`);
     await expect(page.getByRole("heading", { level: 1, name: "대시보드" })).toBeVisible();
     await expect(page.getByText("오늘 질문")).toBeVisible();
-    await expect(page.getByTestId("day-chart").first().locator("svg.recharts-surface")).toBeVisible();
+    await expect(page.getByTestId("day-chart").first().locator(".recharts-wrapper > svg.recharts-surface")).toBeVisible();
   } finally {
     await api.delete(`/workspaces/${ws}/chat/sessions/${session.id}`);
   }

@@ -28,7 +28,7 @@ export function DayChart({ title, days, series, kind }: { title: string; days: D
         <figcaption id={id} className="section-title">{title}</figcaption>
         <div aria-hidden="true" className="dash-chart-plot">
           <ResponsiveContainer width="100%" height={220}>
-            <Chart data={data} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
+            <Chart data={data} margin={{ top: 8, right: 8, bottom: 0, left: 0 }} accessibilityLayer={false}>
               <CartesianGrid strokeDasharray="3 3" />
               <XAxis dataKey="day" fontSize={11} />
               <YAxis fontSize={11} width={48} />
