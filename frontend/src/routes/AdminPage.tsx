@@ -9,7 +9,7 @@ import { ErrorNote } from "../components/ui/ErrorNote";
 import { Skeleton } from "../components/ui/Skeleton";
 import { UserActions } from "../features/admin/UserActions";
 import { useAuth } from "../features/auth/AuthProvider";
-import { DashboardView } from "../features/dashboard/DashboardView";
+import { LazyDashboardView as DashboardView } from "../features/dashboard/LazyDashboardView";
 import { QuotaEditor } from "../features/dashboard/QuotaEditor";
 import { formatDate, formatNumber } from "../lib/format";
 import { useI18n } from "../lib/i18n";

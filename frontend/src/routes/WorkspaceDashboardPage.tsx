@@ -1,5 +1,5 @@
 import { dashboardApi } from "../api/endpoints";
-import { DashboardView } from "../features/dashboard/DashboardView";
+import { LazyDashboardView as DashboardView } from "../features/dashboard/LazyDashboardView";
 import { QuotaUsage } from "../features/dashboard/QuotaUsage";
 import { useCurrentWorkspace } from "../features/workspaces/WorkspaceContext";
 import { useI18n } from "../lib/i18n";
