@@ -34,13 +34,15 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 def _scoped_routers() -> list[APIRouter]:
+    from app.admin.workspace_router import router as dashboard_router
     from app.chat.router import router as chat_router
     from app.documents.router import router as documents_router
     from app.jobs.router import router as jobs_router
     from app.knowledge.router import router as knowledge_router
     from app.templates.router import router as templates_router
 
-    return [workspace_scoped, knowledge_router, jobs_router, chat_router, documents_router, templates_router]
+    return [workspace_scoped, knowledge_router, jobs_router, chat_router, documents_router, templates_router,
+            dashboard_router]
 
 
 @asynccontextmanager

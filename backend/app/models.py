@@ -111,6 +111,8 @@ class WorkspaceInvitation(Base):
         UUID(as_uuid=True), ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = _created()
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    # The invite link's secret, hashed (the link itself is shown once, to the inviter).
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     __table_args__ = (
         UniqueConstraint("workspace_id", "email", name="uq_invitation_workspace_email"),
         Index("ix_invitations_email", "email"),
@@ -212,10 +214,15 @@ class ChatMessage(Base):
     prompt_tokens: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
     completion_tokens: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
     feedback: Mapped[int | None] = mapped_column(SmallInteger)
+    # On a question sent by clicking a follow-up: the entry it offered (no foreign key: the click stays counted).
+    followup_entry_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
     created_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=text("clock_timestamp()"), nullable=False)
     __table_args__ = (
         Index("ix_messages_ws_session_created", "workspace_id", "session_id", "created_at"),
+        Index("ix_messages_ws_role_created", "workspace_id", "role", "created_at",
+              postgresql_include=["prompt_tokens", "completion_tokens"]),
+        Index("ix_messages_role_created", "role", "created_at"),
         CheckConstraint("role in ('user','assistant')", name="ck_message_role"),
         CheckConstraint("status in ('complete','interrupted','failed')", name="ck_message_status"),
     )
@@ -340,6 +347,8 @@ class JobUpload(Base):
 
 
 
+import app.admin.models  # noqa: E402,F401  (the admin domain's tables join the metadata)
 import app.documents.models  # noqa: E402,F401 - the documents domain's tables join this metadata
+
 # Domains with tables of their own (kept beside their code); imported here so metadata holds every table.
 import app.templates.models  # noqa: E402,F401

@@ -22,6 +22,10 @@ import { WorkspacesPage } from "./routes/WorkspacesPage";
 import { HomeRedirect } from "./routes/HomeRedirect";
 import { GeneratedDocumentPage } from "./routes/GeneratedDocumentPage";
 import { TemplatesPage } from "./routes/TemplatesPage";
+import { InvitePage } from "./routes/InvitePage";
+import { ResetPasswordPage } from "./routes/ResetPasswordPage";
+import { ReviewPage } from "./routes/ReviewPage";
+import { WorkspaceDashboardPage } from "./routes/WorkspaceDashboardPage";
 
 function makeQueryClient() {
   return new QueryClient({
@@ -52,6 +56,8 @@ export function AppRoutes() {
   return (
     <Routes>
       <Route path="/login" element={<LoginPage />} />
+      <Route path="/invite" element={<InvitePage />} />
+      <Route path="/reset-password" element={<ResetPasswordPage />} />
       <Route
         element={
           <RequireAuth>
@@ -70,6 +76,8 @@ export function AppRoutes() {
           <Route path="members" element={<MembersPage />} />
           <Route path="templates" element={<TemplatesPage />} />
           <Route path="templates/documents/:documentId" element={<GeneratedDocumentPage />} />
+          <Route path="dashboard" element={<WorkspaceDashboardPage />} />
+          <Route path="review" element={<ReviewPage />} />
           <Route path="*" element={<StatusPage kind="notFound" />} />
         </Route>
         <Route path="admin" element={<AdminPage />} />

@@ -1,27 +1,103 @@
-"""Platform-admin views: users, workspaces, usage."""
+"""Platform-admin views: users, workspaces, usage, the platform dashboard, model prices, quotas."""
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
+from typing import Annotated
 
-from fastapi import APIRouter, Query
-from sqlalchemy import text
+from fastapi import APIRouter, Path, Query
+from sqlalchemy import select, text
 
-from app.admin import audit
-from app.admin.schemas import AdminUserList, AdminWorkspaceList, AuditList, UsageList
+from app.admin import audit, dashboard, quotas
+from app.admin.models import ModelPrice
+from app.admin.schemas import (
+    AdminUserList,
+    AdminUserRead,
+    AdminUserUpdate,
+    AdminWorkspaceList,
+    AuditList,
+    DashboardRead,
+    ModelPriceList,
+    ModelPriceRead,
+    ModelPriceUpdate,
+    PasswordResetIssued,
+    QuotaRead,
+    QuotaUpdate,
+    UsageList,
+)
 from app.core.db import SessionDep
 from app.core.deps import AdminUser
+from app.core.errors import AppError, error_responses
+from app.core.types import SafeStr
+from app.users import service as users
 
 router = APIRouter(prefix="/admin", tags=["admin"])
+
+
+_USERS = ("select u.id, u.email, u.name, u.is_admin, u.is_active, u.created_at, count(m.workspace_id) as workspaces "
+          "from users u left join memberships m on m.user_id = u.id {where} group by u.id order by u.created_at")
 
 
 @router.get("/users", response_model=AdminUserList)
 async def list_users(_: AdminUser, session: SessionDep):
     """Every user with their workspace count."""
-    rows = (await session.execute(text(
-        "select u.id, u.email, u.name, u.is_admin, u.is_active, u.created_at, count(m.workspace_id) as workspaces "
-        "from users u left join memberships m on m.user_id = u.id group by u.id order by u.created_at"
-    ))).mappings().all()
+    rows = (await session.execute(text(_USERS.format(where="")))).mappings().all()
     return {"items": [dict(r) for r in rows]}
+
+
+@router.patch("/users/{user_id}", response_model=AdminUserRead, responses=error_responses(404, 409))
+async def update_user(user_id: uuid.UUID, body: AdminUserUpdate, admin: AdminUser, session: SessionDep):
+    """Disable (their tokens stop working at once) or enable an account; audited."""
+    await users.set_active(session=session, admin=admin, user_id=user_id, active=body.is_active)
+    return (await session.execute(text(_USERS.format(where="where u.id = :id")), {"id": user_id})).mappings().one()
+
+
+@router.post("/users/{user_id}/password-reset", response_model=PasswordResetIssued, status_code=201,
+             responses=error_responses(404))
+async def reset_password(user_id: uuid.UUID, admin: AdminUser, session: SessionDep):
+    """Issue a one-time password reset link for a user (shown once; no mail is sent); audited."""
+    token, expires = await users.issue_reset(session=session, admin=admin, user_id=user_id)
+    return PasswordResetIssued(user_id=user_id, token=token, reset_path=f"/reset-password#{token}", expires_at=expires)
+
+
+@router.get("/dashboard", response_model=DashboardRead, responses=error_responses(400))
+async def platform_dashboard(_: AdminUser, start: date | None = None, end: date | None = None):
+    """Usage and quality over every workspace from `start` to `end` (UTC days, inclusive; default the last 30)."""
+    start, end = dashboard.period(start, end)
+    return await dashboard.dashboard(ws_id=None, start=start, end=end)
+
+
+@router.get("/model-prices", response_model=ModelPriceList)
+async def model_prices(_: AdminUser, session: SessionDep):
+    """What a million tokens cost per model, as the dashboard's cost estimate uses them."""
+    return {"items": list(await session.scalars(select(ModelPrice).order_by(ModelPrice.model)))}
+
+
+@router.put("/model-prices/{model}", response_model=ModelPriceRead)
+async def set_model_price(model: Annotated[SafeStr, Path(min_length=1, max_length=100)], body: ModelPriceUpdate,
+                          admin: AdminUser, session: SessionDep):
+    """Set a model's prices (USD per million input and output tokens); audited."""
+    model = model.strip()
+    if not model:
+        raise AppError("A model name is required.", code="bad_model")
+    row = await session.get(ModelPrice, model) or ModelPrice(model=model)
+    row.input_usd_per_mtok, row.output_usd_per_mtok = body.input_usd_per_mtok, body.output_usd_per_mtok
+    session.add(row)
+    audit.record(session, actor_id=admin.id, action="price.set", target_type="model", target_id=model,
+                 detail=body.model_dump())
+    await session.commit()
+    return row
+
+
+@router.get("/workspaces/{workspace_id}/quota", response_model=QuotaRead, responses=error_responses(404))
+async def get_quota(workspace_id: uuid.UUID, _: AdminUser):
+    """A workspace's quota and usage."""
+    return await quotas.usage(ws_id=workspace_id)
+
+
+@router.put("/workspaces/{workspace_id}/quota", response_model=QuotaRead, responses=error_responses(404))
+async def set_quota(workspace_id: uuid.UUID, body: QuotaUpdate, admin: AdminUser, session: SessionDep):
+    """Set a workspace's questions a day and tokens a month (null: unlimited); audited."""
+    return await quotas.set_quota(session=session, ws_id=workspace_id, actor_id=admin.id, body=body)
 
 
 @router.get("/workspaces", response_model=AdminWorkspaceList)

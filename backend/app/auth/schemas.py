@@ -28,3 +28,13 @@ class UserRead(BaseModel):
     name: str
     is_admin: bool
     is_active: bool
+
+
+class PasswordChange(BaseModel):
+    current_password: SafeStr = Field(min_length=1, max_length=200)
+    new_password: SafeStr = Field(min_length=8, max_length=200)
+
+
+class PasswordResetRedeem(BaseModel):
+    token: SafeStr = Field(min_length=10, max_length=200)
+    new_password: SafeStr = Field(min_length=8, max_length=200)

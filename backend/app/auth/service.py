@@ -86,6 +86,17 @@ async def _issue(session: AsyncSession, user_id: uuid.UUID, family_id: uuid.UUID
     return TokenPair(access_token=access, refresh_token=token, expires_in=lifetime)
 
 
+async def issue_tokens(session: AsyncSession, user_id: uuid.UUID) -> TokenPair:
+    """Open a new refresh-token family for a user (the caller commits)."""
+    return await _issue(session, user_id, uuid.uuid4())
+
+
+async def revoke_all(session: AsyncSession, user_id: uuid.UUID) -> None:
+    """Revoke every live refresh token of a user (password changed or reset, account disabled)."""
+    await session.execute(update(RefreshToken).where(RefreshToken.user_id == user_id, RefreshToken.revoked_at.is_(None))
+                          .values(revoked_at=datetime.now(UTC)))
+
+
 async def login(*, session: AsyncSession, email: str, password: str, client_ip: str) -> TokenPair:
     """Check credentials and open a new refresh-token family."""
     email, client_ip = email.strip().lower(), client_address(client_ip)

@@ -69,7 +69,7 @@ async def ask(*, ws_id: uuid.UUID, user_id: uuid.UUID, session_id: uuid.UUID, co
             settings = await load_settings(session=session, ws_id=ws_id)
             history = await _history(session, ws_id, session_id, settings.qa.history_turns)
             question = Message(id=uuid.uuid4(), workspace_id=ws_id, session_id=session_id, role="user",
-                               content=content)
+                               content=content, followup_entry_id=followup_entry_id)  # a click, for the dashboard
             session.add(question)
             chat = await session.get(ChatSession, session_id)
             if chat is None:

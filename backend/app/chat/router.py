@@ -3,6 +3,7 @@ import uuid
 from fastapi import APIRouter, Depends, Response
 from fastapi.responses import StreamingResponse
 
+from app.admin import quotas
 from app.chat import answering, service
 from app.chat.schemas import (
     ExchangeRead,
@@ -29,6 +30,11 @@ async def message_limit(ws: CurrentWorkspace) -> None:
     """At most CHAT_MESSAGES_PER_MINUTE messages a minute per user (429 with Retry-After)."""
     await ratelimit.hit(f"rl:chat:messages:{ws.user.id}", limit=get_settings().chat_messages_per_minute, window_s=60,
                         message="질문을 너무 자주 보내고 있습니다. 잠시 후 다시 시도해 주세요.")
+
+
+async def quota_limit(ws: CurrentWorkspace) -> None:
+    """The workspace's quota (questions a day, tokens a month): 429 quota_exceeded with Retry-After past it."""
+    await quotas.check(ws_id=ws.id)
 
 
 async def session_limit(ws: CurrentWorkspace) -> None:
@@ -72,7 +78,8 @@ async def list_messages(session_id: uuid.UUID, ws: CurrentWorkspace, session: Se
     return MessageList(items=await service.list_messages(session=session, ws_id=ws.id, session_id=session_id))
 
 
-@router.post("/sessions/{session_id}/messages", response_model=ExchangeRead, dependencies=[Depends(message_limit)],
+@router.post("/sessions/{session_id}/messages", response_model=ExchangeRead,
+             dependencies=[Depends(message_limit), Depends(quota_limit)],
              responses={200: {"content": {"text/event-stream": {}}}} | error_responses(429))
 async def send_message(session_id: uuid.UUID, body: MessageCreate, ws: CurrentWorkspace, session: SessionDep,
                        stream: bool = True):

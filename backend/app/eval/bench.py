@@ -20,6 +20,7 @@ import psutil
 from app.chat.pipeline import plan_answer
 from app.core.db import sessionmaker
 from app.eval import load
+from app.eval.dashboard_bench import dashboard_bench
 from app.eval.run import pct, run_cli, setup_workspace
 from app.models import Membership
 from app.users.service import ensure_user
@@ -157,8 +158,13 @@ def _free_port() -> int:
 
 async def main(faq: Path, reuse: bool, workers: int = 1, rate_seconds: float = 60,
                only: set[str] | None = None) -> dict:
-    if only == {"documents"}:  # the documents level alone needs no FAQ and no API process
-        return {"documents": await documents_level()}
+    if only and only <= {"documents", "dashboard"}:  # these levels need no FAQ import nor API server
+        figures = {}
+        if "documents" in only:
+            figures["documents"] = await documents_level()
+        if "dashboard" in only:
+            figures["dashboard"] = await dashboard_bench()
+        return figures
     ws_id, owner_id, imported, seconds = await setup_workspace(faq, reuse)
     figures: dict = {"import": {"entries": imported["entries"], "seconds": None if imported.get("reused") else round(seconds, 1)}}
     print(f"import: {figures['import']}", file=sys.stderr)
@@ -201,6 +207,9 @@ async def main(faq: Path, reuse: bool, workers: int = 1, rate_seconds: float = 6
         api.wait(10)
     if not only or "documents" in only:
         figures["documents"] = await documents_level()
+    if not only or "dashboard" in only:  # last: its million messages would weigh on the chat levels' database
+        figures["dashboard"] = await dashboard_bench()
+        print(f"dashboard: {json.dumps(figures['dashboard'])}", file=sys.stderr, flush=True)
     return figures
 
 
@@ -218,7 +227,7 @@ def cli() -> None:
     parser.add_argument("--faq", required=True)
     parser.add_argument("--rate-seconds", type=float, default=60, help="length of each arrival-rate level")
     parser.add_argument("--only", default="", help="comma-separated level names (default: all of LEVELS, then "
-                        "documents); `--only documents` runs the documents level alone")
+                        "documents and dashboard); `--only documents` or `--only dashboard` runs one alone")
     parser.add_argument("--reuse", action="store_true", help="reuse a workspace imported from the same file")
     parser.add_argument("--workers", type=int, default=1,
                         help="uvicorn worker processes (production runs 2; on two cores 2 measured slower than 1)")

@@ -71,7 +71,8 @@ DOCUMENT_REFINE = """긴 문서를 앞에서부터 구간별로 요약하고 있
 [새 요약]"""
 
 # A "from knowledge" section of a document template (templates/knowledge.py); the user message is its question.
-TEMPLATE_SECTION = """당신은 {display_name}의 문서 작성 도우미입니다. 문서 "{template_name}"의 "{section_title}" 부분을 한국어로 쓰세요.
+TEMPLATE_SECTION = """당신은 {display_name}의 문서 작성 도우미입니다. \
+문서 "{template_name}"의 "{section_title}" 부분을 한국어로 쓰세요.
 - 아래 [참고 자료]에 있는 내용만 근거로 쓰고, 근거가 된 자료의 번호를 문장 끝에 [1]처럼 붙이세요.
 - 자료에 없는 내용은 추측하지 마세요. 자료로 쓸 수 없다면 정확히 다음 문장만 쓰세요: {unsupported}
 - 제목, 인사말, 맺음말 없이 이 부분의 본문만 쓰세요.

@@ -10,6 +10,8 @@ from app.workspaces.schemas import (
     InvitationCreate,
     InvitationList,
     InvitationRead,
+    InvitePreview,
+    InviteToken,
     MemberList,
     MemberRead,
     MemberUpdate,
@@ -95,6 +97,18 @@ async def revoke_invitation(invitation_id: uuid.UUID, ws: CurrentWorkspace, sess
 async def my_invitations(session: SessionDep, user: CurrentUser):
     """Invitations waiting for the caller's email."""
     return MyInvitationList(items=await invitations.list_for_user(session=session, user=user))
+
+
+@router.post("/invitations/preview", response_model=InvitePreview, responses=error_responses(404))
+async def preview_invite(body: InviteToken, session: SessionDep):
+    """Where an invite link leads (no login needed: the token is the secret)."""
+    return await invitations.preview(session=session, token=body.token)
+
+
+@router.post("/invitations/redeem", response_model=WorkspaceRead, responses=error_responses(404))
+async def redeem_invite(body: InviteToken, session: SessionDep, user: CurrentUser):
+    """Join through an invite link as the registered user it was sent to."""
+    return await invitations.redeem(session=session, user=user, token=body.token)
 
 
 @router.post("/invitations/{invitation_id}/accept", response_model=WorkspaceRead, responses=error_responses(404, 409))

@@ -63,6 +63,10 @@ class InvitationRead(BaseModel):
     role: Role
     created_at: datetime
     expires_at: datetime
+    # Only in the reply that creates (or renews) it: the invite link's secret, shown to the inviter once, and the
+    # SPA page that takes it (the token rides in the fragment, which browsers never send to a server).
+    token: str | None = None
+    invite_path: str | None = None
 
 
 class InvitationList(BaseModel):
@@ -154,3 +158,22 @@ class WorkspaceSettingsUpdate(BaseModel):
     profile: dict | None = None
     qa: dict | None = None
     retrieval: dict | None = None
+
+
+class InvitePreview(BaseModel):
+    """What an invite link shows before it is used: where it leads, for which email."""
+
+    workspace_name: str
+    email: str
+    role: Role
+    expires_at: datetime
+
+
+class InviteToken(BaseModel):
+    token: SafeStr = Field(min_length=10, max_length=200)
+
+
+class InviteSignup(BaseModel):
+    token: SafeStr = Field(min_length=10, max_length=200)
+    name: SafeStr = Field("", max_length=100)
+    password: SafeStr = Field(min_length=8, max_length=200)

@@ -16,8 +16,9 @@ def url(ws_id, tail: str = "") -> str:
 
 
 def shape(reply: dict) -> dict:
-    """What an invitation reply says apart from its own id, times and address."""
-    return {k: v for k, v in reply.items() if k not in ("id", "email", "created_at", "expires_at")}
+    """What an invitation reply says apart from its own id, times, address and invite link."""
+    assert reply["invite_path"] == f"/invite#{reply['token']}"
+    return {k: v for k, v in reply.items() if k not in ("id", "email", "created_at", "expires_at", "token", "invite_path")}
 
 
 async def test_the_reply_is_the_same_for_registered_and_unknown_emails(client):

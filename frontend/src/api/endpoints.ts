@@ -3,6 +3,8 @@ import { api, authFetch, buildUrl } from "./client";
 import { streamSSE, type SSEMessage } from "../lib/sse";
 import type {
   ChatSession,
+  Dashboard,
+  Quota,
   Exchange,
   Feedback,
   Invitation,
@@ -29,6 +31,12 @@ export const authApi = {
   logout: (refresh_token: string) =>
     api<void>("/auth/logout", { method: "POST", body: { refresh_token }, anonymous: true }),
   me: () => api<Me>("/users/me"),
+  changePassword: (current_password: string, new_password: string) =>
+    api<TokenPair>("/users/me/password", { method: "POST", body: { current_password, new_password } }),
+  signup: (token: string, name: string, password: string) =>
+    api<TokenPair>("/auth/signup", { method: "POST", body: { token, name, password }, anonymous: true }),
+  resetPassword: (token: string, new_password: string) =>
+    api<void>("/auth/password-reset", { method: "POST", body: { token, new_password }, anonymous: true }),
 };
 
 export const workspaceApi = {
@@ -56,6 +64,10 @@ export const invitationApi = {
   mine: () => api<Schemas["MyInvitationList"]>("/invitations"),
   accept: (invitationId: string) => api<Workspace>(`/invitations/${invitationId}/accept`, { method: "POST" }),
   decline: (invitationId: string) => api<void>(`/invitations/${invitationId}/decline`, { method: "POST" }),
+  /** Invite links: where one leads (no login needed), and joining through it as the invited account. */
+  preview: (token: string) =>
+    api<Schemas["InvitePreview"]>("/invitations/preview", { method: "POST", body: { token }, anonymous: true }),
+  redeem: (token: string) => api<Workspace>("/invitations/redeem", { method: "POST", body: { token } }),
 };
 
 export interface KnowledgeQuery {
@@ -69,6 +81,7 @@ export const knowledgeApi = {
   list: (id: string, query: KnowledgeQuery) =>
     api<Schemas["EntryList"]>(`${ws(id)}/knowledge`, { query: { ...query } }),
   categories: (id: string) => api<Schemas["CategoryList"]>(`${ws(id)}/knowledge/categories`),
+  get: (id: string, entryId: string) => api<KnowledgeEntry>(`${ws(id)}/knowledge/${entryId}`),
   create: (id: string, body: KnowledgeInput) =>
     api<KnowledgeEntry>(`${ws(id)}/knowledge`, { method: "POST", body }),
   update: (id: string, entryId: string, body: KnowledgeUpdate) =>
@@ -136,4 +149,26 @@ export const adminApi = {
   workspaces: () => api<Schemas["AdminWorkspaceList"]>("/admin/workspaces"),
   usage: () => api<Schemas["UsageList"]>("/admin/usage"),
   jobs: () => api<Schemas["AdminJobList"]>("/admin/jobs", { query: { limit: 100 } }),
+  dashboard: (period: Period) => api<Dashboard>("/admin/dashboard", { query: { ...period } }),
+  setActive: (userId: string, is_active: boolean) =>
+    api<Schemas["AdminUserRead"]>(`/admin/users/${userId}`, { method: "PATCH", body: { is_active } }),
+  resetPassword: (userId: string) =>
+    api<Schemas["PasswordResetIssued"]>(`/admin/users/${userId}/password-reset`, { method: "POST" }),
+  quota: (wsId: string) => api<Quota>(`/admin/workspaces/${wsId}/quota`),
+  setQuota: (wsId: string, body: Schemas["QuotaUpdate"]) =>
+    api<Quota>(`/admin/workspaces/${wsId}/quota`, { method: "PUT", body }),
+};
+
+export interface Period {
+  start?: string;
+  end?: string;
+}
+
+/** A workspace's dashboard, quota usage and review queue (owners; editors too for the review queue; admins). */
+export const dashboardApi = {
+  get: (id: string, period: Period) => api<Dashboard>(`${ws(id)}/dashboard`, { query: { ...period } }),
+  quota: (id: string) => api<Quota>(`${ws(id)}/quota`),
+  review: (id: string) => api<Schemas["ReviewList"]>(`${ws(id)}/review`, { query: { limit: 50 } }),
+  addAlias: (id: string, messageId: string, entryId: string) =>
+    api<Schemas["AliasAdded"]>(`${ws(id)}/review/${messageId}/alias`, { method: "POST", body: { entry_id: entryId } }),
 };

@@ -37,6 +37,10 @@ export type AdminJob = Schemas["AdminJobRead"];
 /** What an import job's progress counts: entries being indexed, then answer pieces being embedded. */
 export type JobStage = "indexing" | "embedding_answers";
 
+export type Dashboard = Schemas["DashboardRead"];
+export type Quota = Schemas["QuotaRead"];
+export type ReviewItem = Schemas["ReviewItem"];
+
 export type ChatSession = Schemas["SessionRead"];
 export type ChatMessage = Schemas["MessageRead"];
 export type Source = Schemas["SourceRead"];

@@ -3,15 +3,20 @@ import { useState } from "react";
 import { Link } from "react-router-dom";
 import { adminApi } from "../api/endpoints";
 import { Badge } from "../components/ui/Badge";
+import { Button } from "../components/ui/Button";
+import { Dialog } from "../components/ui/Dialog";
 import { Card } from "../components/ui/Card";
 import { ErrorNote } from "../components/ui/ErrorNote";
 import { Skeleton } from "../components/ui/Skeleton";
+import { UserActions } from "../features/admin/UserActions";
 import { useAuth } from "../features/auth/AuthProvider";
+import { LazyDashboardView as DashboardView } from "../features/dashboard/LazyDashboardView";
+import { QuotaEditor } from "../features/dashboard/QuotaEditor";
 import { formatDate, formatNumber } from "../lib/format";
 import { useI18n } from "../lib/i18n";
 import { StatusPage } from "./StatusPage";
 
-type Tab = "usage" | "users" | "workspaces" | "jobs";
+type Tab = "dashboard" | "usage" | "users" | "workspaces" | "jobs";
 const JOB_TONES = { queued: "accent", running: "accent", succeeded: "ok", failed: "danger", cancelled: "warn" } as const;
 
 export function AdminPage() {
@@ -24,13 +29,16 @@ export function AdminPage() {
 
 function AdminContent() {
   const { t, locale } = useI18n();
-  const [tab, setTab] = useState<Tab>("usage");
+  const { me } = useAuth();
+  const [tab, setTab] = useState<Tab>("dashboard");
+  const [quotaFor, setQuotaFor] = useState<{ id: string; name: string } | null>(null);
   const users = useQuery({ queryKey: ["admin", "users"], queryFn: adminApi.users, select: (d) => d.items });
   const workspaces = useQuery({ queryKey: ["admin", "workspaces"], queryFn: adminApi.workspaces, select: (d) => d.items });
   const usage = useQuery({ queryKey: ["admin", "usage"], queryFn: adminApi.usage, select: (d) => d.items });
   const jobs = useQuery({ queryKey: ["admin", "jobs"], queryFn: adminApi.jobs, select: (d) => d.items,
     enabled: tab === "jobs", refetchInterval: 5000 });
   const tabs: { id: Tab; label: string }[] = [
+    { id: "dashboard", label: t("dash.title") },
     { id: "usage", label: t("admin.usage") },
     { id: "users", label: t("admin.users") },
     { id: "workspaces", label: t("admin.workspaces") },
@@ -61,6 +69,7 @@ function AdminContent() {
         ))}
       </div>
       <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
+        {tab === "dashboard" && <DashboardView queryKey={["admin"]} load={adminApi.dashboard} />}
         {tab === "usage" && (
           <QueryTable query={usage}>
             {(rows) => (
@@ -102,6 +111,7 @@ function AdminContent() {
                     <th scope="col">{t("members.role")}</th>
                     <th scope="col" className="num">{t("admin.workspaces")}</th>
                     <th scope="col">{t("admin.created")}</th>
+                    <th scope="col"><span className="sr-only">{t("admin.actions")}</span></th>
                   </tr>
                 </thead>
                 <tbody>
@@ -115,6 +125,7 @@ function AdminContent() {
                       </td>
                       <td className="num">{n(u.workspaces)}</td>
                       <td>{formatDate(u.created_at, locale)}</td>
+                      <td className="cell-actions"><UserActions user={u} isSelf={u.id === me?.id} /></td>
                     </tr>
                   ))}
                 </tbody>
@@ -133,6 +144,7 @@ function AdminContent() {
                     <th scope="col" className="num">{t("admin.members")}</th>
                     <th scope="col" className="num">{t("admin.entries")}</th>
                     <th scope="col">{t("admin.created")}</th>
+                    <th scope="col"><span className="sr-only">{t("quota.title")}</span></th>
                   </tr>
                 </thead>
                 <tbody>
@@ -143,6 +155,12 @@ function AdminContent() {
                       <td className="num">{n(w.members)}</td>
                       <td className="num">{n(w.entries)}</td>
                       <td>{formatDate(w.created_at, locale)}</td>
+                      <td className="cell-actions">
+                        <Button size="sm" onClick={() => setQuotaFor({ id: w.id, name: w.name })}
+                          aria-label={`${t("quota.title")}: ${w.name}`}>
+                          {t("quota.title")}
+                        </Button>
+                      </td>
                     </tr>
                   ))}
                 </tbody>
@@ -182,6 +200,9 @@ function AdminContent() {
           </QueryTable>
         )}
       </div>
+      <Dialog open={!!quotaFor} title={`${t("quota.title")}: ${quotaFor?.name ?? ""}`} onClose={() => setQuotaFor(null)}>
+        {quotaFor && <QuotaEditor workspaceId={quotaFor.id} onSaved={() => setQuotaFor(null)} />}
+      </Dialog>
     </div>
   );
 }

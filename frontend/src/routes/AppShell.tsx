@@ -5,6 +5,8 @@ import { IconButton } from "../components/ui/IconButton";
 import { BookIcon, ChatIcon, GearIcon, LogoutIcon, MenuIcon, PencilIcon, PlusIcon, ShieldIcon, UploadIcon, UsersIcon } from "../components/ui/icons";
 import { useAuth } from "../features/auth/AuthProvider";
 import { SessionList } from "../features/chat/SessionList";
+import { PasswordChangeDialog } from "../features/auth/PasswordChangeDialog";
+import { useWorkspace } from "../features/workspaces/hooks";
 import { WorkspaceSwitcher } from "../features/workspaces/WorkspaceSwitcher";
 import { useI18n } from "../lib/i18n";
 import { PreferenceButtons } from "./PreferenceButtons";
@@ -18,6 +20,8 @@ export function AppShell() {
   const chatMatch = useMatch("/w/:workspaceId/chat/:sessionId");
   const wsId = wsMatch?.params.workspaceId;
   const [menuOpen, setMenuOpen] = useState(false);
+  const [passwordOpen, setPasswordOpen] = useState(false);
+  const role = useWorkspace(wsId ?? "", !!wsId).data?.role;
 
   useEffect(() => setMenuOpen(false), [location.pathname]);
 
@@ -61,6 +65,16 @@ export function AppShell() {
               <NavLink to={`/w/${wsId}/members`} className="nav-link">
                 <UsersIcon /> {t("nav.members")}
               </NavLink>
+              {role === "owner" && (
+                <NavLink to={`/w/${wsId}/dashboard`} className="nav-link">
+                  <ShieldIcon /> {t("nav.dashboard")}
+                </NavLink>
+              )}
+              {(role === "owner" || role === "editor") && (
+                <NavLink to={`/w/${wsId}/review`} className="nav-link">
+                  <BookIcon /> {t("nav.review")}
+                </NavLink>
+              )}
             </>
           )}
           <NavLink to="/workspaces" end className="nav-link">
@@ -85,6 +99,9 @@ export function AppShell() {
                 <span className="account-email">{me?.email}</span>
               </span>
             </div>
+            <Button variant="ghost" size="sm" onClick={() => setPasswordOpen(true)}>
+              {t("account.changePassword")}
+            </Button>
             <Button variant="ghost" size="sm" icon={<LogoutIcon />} onClick={() => void logout()}>
               {t("nav.logout")}
             </Button>
@@ -102,6 +119,7 @@ export function AppShell() {
           <Outlet />
         </main>
       </div>
+      <PasswordChangeDialog open={passwordOpen} onClose={() => setPasswordOpen(false)} />
       {menuOpen && <div className="scrim" onClick={() => setMenuOpen(false)} aria-hidden="true" />}
     </div>
   );

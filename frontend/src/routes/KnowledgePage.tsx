@@ -1,5 +1,7 @@
 import { useEffect, useState } from "react";
+import { useSearchParams } from "react-router-dom";
 import { ApiError } from "../api/client";
+import { knowledgeApi } from "../api/endpoints";
 import type { KnowledgeEntry, KnowledgeInput } from "../api/types";
 import { Badge } from "../components/ui/Badge";
 import { Button } from "../components/ui/Button";
@@ -34,6 +36,19 @@ export function KnowledgePage() {
   const [formOpen, setFormOpen] = useState(false);
   const [formError, setFormError] = useState<string | null>(null);
   const [deleting, setDeleting] = useState<KnowledgeEntry | null>(null);
+
+  // The review queue opens an entry for editing with ?edit=<entry id>.
+  const [params, setParams] = useSearchParams();
+  const editId = params.get("edit");
+  useEffect(() => {
+    if (!editId) return;
+    knowledgeApi.get(ws.id, editId).then((entry) => {
+      setEditing(entry);
+      setFormError(null);
+      setFormOpen(true);
+    }, (err: Error) => toast.show(err.message, "error"));
+    setParams({}, { replace: true });
+  }, [editId, ws.id, setParams, toast]);
 
   useEffect(() => {
     const id = setTimeout(() => {

@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from "react";
+import { ApiError } from "../api/client";
 import type { Role } from "../api/types";
 import { Button } from "../components/ui/Button";
 import { Card } from "../components/ui/Card";
@@ -10,11 +11,21 @@ import { Skeleton } from "../components/ui/Skeleton";
 import { useToast } from "../components/ui/Toast";
 import { useAuth } from "../features/auth/AuthProvider";
 import { InvitationsTable } from "../features/workspaces/InvitationsTable";
+import { InviteLinkNotice } from "../features/workspaces/InviteLinkNotice";
 import { useInvitationMutations, useMemberMutations, useMembers } from "../features/workspaces/hooks";
 import { useCurrentWorkspace } from "../features/workspaces/WorkspaceContext";
 import { useI18n } from "../lib/i18n";
 
 const ROLES: Role[] = ["owner", "editor", "member"];
+
+/** The server's reply in the UI's language where it has a known code (its message is English). */
+function inviteError(err: Error, t: ReturnType<typeof useI18n>["t"]): string {
+  const code = err instanceof ApiError ? err.code : "";
+  if (code === "conflict") return t("members.alreadyMember");
+  if (code === "too_many_invitations") return t("members.tooManyInvitations");
+  if (code === "validation_error") return t("members.badEmail");
+  return err.message;
+}
 
 export function MembersPage() {
   const { t } = useI18n();
@@ -28,6 +39,7 @@ export function MembersPage() {
   const [email, setEmail] = useState("");
   const [role, setNewRole] = useState<Role>("member");
   const [formError, setFormError] = useState<string | null>(null);
+  const [link, setLink] = useState<{ email: string; path: string } | null>(null);
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -43,8 +55,9 @@ export function MembersPage() {
           setEmail("");
           // The same words whether or not the address has an account: the server does not say either.
           toast.show(t("members.invited", { email: sent.email }), "success");
+          if (sent.invite_path) setLink({ email: sent.email, path: sent.invite_path });
         },
-        onError: (err) => setFormError(err.message),
+        onError: (err) => setFormError(inviteError(err, t)),
       },
     );
   };
@@ -140,6 +153,7 @@ export function MembersPage() {
               </Button>
             </form>
           </Card>
+          {link && <InviteLinkNotice email={link.email} path={link.path} onDismiss={() => setLink(null)} />}
         </section>
       )}
       {isOwner && (

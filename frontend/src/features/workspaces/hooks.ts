@@ -15,8 +15,8 @@ export function useWorkspaces() {
   return useQuery({ queryKey: wsKeys.list, queryFn: workspaceApi.list, select: (d) => d.items });
 }
 
-export function useWorkspace(id: string) {
-  return useQuery({ queryKey: wsKeys.one(id), queryFn: () => workspaceApi.get(id), retry: false });
+export function useWorkspace(id: string, enabled = true) {
+  return useQuery({ queryKey: wsKeys.one(id), queryFn: () => workspaceApi.get(id), retry: false, enabled });
 }
 
 export function useCreateWorkspace() {
