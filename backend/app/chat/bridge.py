@@ -4,8 +4,8 @@ A refused question still has a subject ("강아지 사료 추천해줘": pet foo
 that subject, the refusal offers it ("네이버 펫 수수료는 어떻게 되나요?"); otherwise it offers the workspace's first
 starter question. The subject is what the question names that the knowledge rarely names: everyday words that
 are also domain words ("오늘", "추천", "가격") say nothing about where to bridge, since every entry has them.
-An entry only bridges when it names one of those subject words itself (title or answer): a vector neighbour
-alone is too weak a tie to put in front of someone who asked about something else.
+An entry only bridges when it is about one of those subject words itself (in its title, or repeatedly in its
+answer): a vector neighbour alone is too weak a tie to put in front of someone who asked about something else.
 
 Starter questions: the knowledge's first entry (a help centre's export opens with getting started), then the
 entries most other entries link to (the hubs of its related links), one per category.
@@ -60,9 +60,9 @@ def subject_words(words: list[str], counts: dict[str, int], total: int) -> list[
 
 
 def grounded(hit: Hit, subject: list[str]) -> bool:
-    """Whether the entry names one of the subject words itself."""
-    body = f"{hit.question} {hit.answer}"
-    return any(w in body for w in subject)
+    """Whether the entry is about one of the subject words: in its title, or more than once in its answer (a
+    single mention in passing, "서울 지역은…", is no tie)."""
+    return any(w in hit.question or hit.answer.count(w) >= 2 for w in subject)
 
 
 async def suggestion(*, ws_id: uuid.UUID, message: str, settings: RetrievalSettings) -> dict | None:

@@ -72,6 +72,13 @@ async def list_messages(*, session: AsyncSession, ws_id: uuid.UUID, session_id: 
                                   .order_by(Message.created_at))).scalars().all()
 
 
+async def starters(*, ws_id: uuid.UUID, count: int = 4) -> list[dict]:
+    """Questions to start with (chat/bridge.py)."""
+    from app.chat import bridge
+
+    return await bridge.starters(ws_id=ws_id, count=count)
+
+
 async def _learn_followup(*, session: AsyncSession, ws_id: uuid.UUID, msg: Message, delta: int) -> None:
     """An answer rated up right after the answer that offered it raises that follow-up pair (chat/followups.py)."""
     prev = (await session.execute(

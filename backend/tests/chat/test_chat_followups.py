@@ -30,7 +30,8 @@ def test_a_linked_entry_and_the_next_entry_of_the_file_beat_an_equally_similar_o
     next_step = cand("서류 심사는 얼마나 걸리나요?", 11, sim=0.9)
     lower = cand("정산은 언제 되나요?", 700, sim=0.8)
     got = [c.entry.question for c in rank(ANCHOR, [far, linked, next_step, lower], 3)]
-    assert got == ["미성년자 판매자는 어떤 서류가 필요한가요?", "서류 심사는 얼마나 걸리나요?", "스토어 이름은 가입 후 바꿀 수 있나요?"]
+    assert got == ["미성년자 판매자는 어떤 서류가 필요한가요?", "서류 심사는 얼마나 걸리나요?",
+                   "스토어 이름은 가입 후 바꿀 수 있나요?"]
 
 
 def test_the_title_closest_to_the_cited_one_leads_among_unlinked_entries():

@@ -206,6 +206,8 @@ const ko = {
   "notFound.body": "요청한 페이지나 워크스페이스를 찾을 수 없습니다.",
   "notFound.home": "워크스페이스 목록으로",
   "toast.region": "알림",
+  // dialogue: starter questions
+  "chat.starters": "이런 질문으로 시작해 보세요",
 };
 
 export type MessageKey = keyof typeof ko;
@@ -415,6 +417,8 @@ const en: Record<MessageKey, string> = {
   "notFound.body": "The page or workspace you asked for does not exist.",
   "notFound.home": "Back to workspaces",
   "toast.region": "Notifications",
+  // dialogue: starter questions
+  "chat.starters": "Questions to start with",
 };
 
 export type Locale = "ko" | "en";
