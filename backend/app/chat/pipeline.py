@@ -76,7 +76,7 @@ async def _rewrite(settings: WorkspaceSettingsRead, model: ChatModel | None, his
 
 
 async def _followups(ws_id: uuid.UUID, settings: WorkspaceSettingsRead, cited: list[Hit], hits: list[Hit],
-                     close: bool = False) -> next_steps.Suggestions:
+                     close: bool = False, done: frozenset[str] = frozenset()) -> next_steps.Suggestions:
     """Next questions: the next steps of the cited entry's task (chat/followups.py); after a close call the
     runner-up (the entry the user may have meant) is offered second."""
     count = settings.qa.followup_count
@@ -85,9 +85,12 @@ async def _followups(ws_id: uuid.UUID, settings: WorkspaceSettingsRead, cited: l
     top = cited[0]
     model = get_embedding_model(settings.retrieval.embedding_provider, settings.retrieval.embedding_model).name
     found = await next_steps.for_entry(ws_id=ws_id, cited=next_steps.Entry(top.entry_id, top.question, top.category),
-                                       model=model, count=count)
+                                       model=model, count=count + len(done))
     ranked = [(uuid.UUID(f["entry_id"]), f["question"]) for f in found.followups]
-    return next_steps.Suggestions(order_followups(cited, ranked, hits, count, close), found.inline_titles)
+    # Entries the conversation already answered are no next step (after "네 알려주세요", the entry before it).
+    answered = [h for h in hits if str(h.entry_id) in done] + cited
+    return next_steps.Suggestions(order_followups(answered, [r for r in ranked if str(r[0]) not in done], hits, count,
+                                                  close), found.inline_titles)
 
 
 def order_followups(cited: list[Hit], ranked: list[tuple[uuid.UUID, str]], hits: list[Hit], count: int,
@@ -177,7 +180,8 @@ async def plan_answer(*, ws_id: uuid.UUID, settings: WorkspaceSettingsRead,
     else:
         # An extractive answer quotes one entry, so it cites that one; a model may use close runners-up.
         cited = _cite(hits, settings.retrieval.top_k) if model is not None else hits[:1]
-        suggested = await _followups(ws_id, settings, cited, hits, close)
+        done = frozenset(e for t in history if t.role == "assistant" for e in t.cited)
+        suggested = await _followups(ws_id, settings, cited, hits, close, done)
         followups, links = suggested.followups, suggested.inline_titles
     how = f"{resolved.how}+context" if context else resolved.how
     return Plan(standalone_query=resolved.query, how=how, hits=hits, cited=cited, refused=refused,
