@@ -17,10 +17,11 @@ export PYTHONPATH := $(CURDIR)/backend
 FAQ ?=
 WS ?= 스마트스토어 데모
 QUESTIONS ?= eval/dev.jsonl
+FOLLOWUPS ?=
 REPORT ?= eval-report.json
 SMARTSTORE := ../shared/data/smartstore/final_result.pkl
 
-.PHONY: help install build run dev test test-backend test-frontend e2e eval bench login-bench import migrate revision lint client \
+.PHONY: help install build run dev test test-backend test-frontend e2e eval demo bench login-bench import migrate revision lint client \
 	chromium clean
 
 help: ## list targets
@@ -81,7 +82,10 @@ e2e: build chromium e2e/node_modules/.installed ## the Playwright journeys alone
 EVAL_STACK = $(STACK) exec $(if $(REUSE),--persistent)
 eval: install ## measure the chat pipeline on a question set (FAQ, QUESTIONS, REPORT; REUSE=1 skips re-import)
 	$(EVAL_STACK) $(PY) -m app.eval.run --faq "$(or $(FAQ),$(SMARTSTORE))" --questions "$(QUESTIONS)" \
-		--report "$(REPORT)" $(if $(REUSE),--reuse)
+		--report "$(REPORT)" $(if $(REUSE),--reuse) $(if $(FOLLOWUPS),--followups "$(FOLLOWUPS)")
+
+demo: install ## play the brief's dialogues against FAQ=<file> (default: the demo FAQ) and print the transcript
+	$(EVAL_STACK) $(PY) -m app.eval.demo --faq "$(or $(FAQ),backend/app/seed/demo_faq.json)" $(if $(REUSE),--reuse)
 
 bench: install ## import speed, retrieval latency and 50 concurrent chat streams (REUSE=1 skips re-import)
 	$(EVAL_STACK) $(PY) -m app.eval.bench --faq "$(or $(FAQ),$(SMARTSTORE))" $(if $(REUSE),--reuse)

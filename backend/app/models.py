@@ -131,6 +131,7 @@ class KnowledgeEntry(Base):
     category: Mapped[str | None] = mapped_column(String(100))
     related: Mapped[list] = mapped_column(JSONB, nullable=False, default=list, server_default="[]")
     content_hash: Mapped[str] = mapped_column(String(64), nullable=False)
+    position: Mapped[int | None] = mapped_column(Integer)  # place in its source file (follow-ups read the order)
     created_at: Mapped[datetime] = _created()
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now(), nullable=False)
@@ -138,7 +139,24 @@ class KnowledgeEntry(Base):
         UniqueConstraint("workspace_id", "key_hash", name="uq_entry_ws_key"),
         Index("ix_entries_ws_category", "workspace_id", "category"),
         Index("ix_entries_ws_created", "workspace_id", "created_at"),
+        Index("ix_entries_ws_position", "workspace_id", "position"),
     )
+
+
+class FollowupStat(Base):
+    """How often a follow-up from one entry to another was clicked, and rated up after the click."""
+
+    __tablename__ = "followup_stats"
+    workspace_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True)
+    from_entry_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("knowledge_entries.id", ondelete="CASCADE"), primary_key=True)
+    to_entry_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("knowledge_entries.id", ondelete="CASCADE"), primary_key=True)
+    clicks: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
+    upvotes: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now(), nullable=False)
 
 
 class KnowledgeChunk(Base):

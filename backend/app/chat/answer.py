@@ -19,6 +19,7 @@ class Grounding:
 
     question: str
     answers: Sequence[str]
+    links: Sequence[str] = ()  # other entries' questions written inside the first answer (offered as follow-ups)
 
 
 class Extractive:
@@ -29,7 +30,8 @@ class Extractive:
 
     def stream(self, messages: Sequence[ChatMessage], options: ChatOptions,
                grounding: Grounding) -> AsyncIterator[ChatChunk]:
-        return extractive.quote(grounding.question, next((a for a in grounding.answers if a.strip()), ""))
+        return extractive.quote(grounding.question, next((a for a in grounding.answers if a.strip()), ""),
+                                grounding.links)
 
 
 class Generative:

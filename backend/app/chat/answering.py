@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.chat import events as ev
+from app.chat import followups as next_steps
 from app.chat import guard
 from app.chat.answer import Extractive, Generative, Grounding, strategy
 from app.chat.contextualize import Turn
@@ -134,7 +135,7 @@ class Answer:
                 self.on_plan(plan)
             answer = strategy(self.settings.qa.provider)  # looked up once per answer
             system = None
-            if not plan.refused and answer.generative:
+            if not plan.refused and plan.smalltalk is None and answer.generative:
                 system = await _system_prompt(self.ws_id, self.settings, plan)
                 state["version"] = system[0].version_id
             if self.client_gone:
@@ -201,6 +202,9 @@ class Answer:
             if plan is not None:
                 await s.execute(update(Message).where(Message.id == self.question_id, Message.workspace_id == self.ws_id)
                                 .values(standalone_query=plan.standalone_query))
+            if plan is not None and plan.followed_from is not None and plan.cited and state["status"] == "complete":
+                await next_steps.record_click(session=s, ws_id=self.ws_id, from_entry=plan.followed_from,
+                                              to_entry=plan.cited[0].entry_id)
             await s.commit()
         return latency
 
@@ -235,6 +239,8 @@ def _chunks(ws_id: uuid.UUID, settings: WorkspaceSettingsRead, answer: Extractiv
             history: list[Turn], content: str,
             prompt: tuple[ActivePrompt, str] | None) -> tuple[AsyncIterator[ChatChunk], str]:
     """The answer's text as it is produced, and who produced it."""
+    if plan.smalltalk is not None:
+        return _single(plan.smalltalk), "smalltalk"
     if plan.refused:
         return _single(_refusal_text(ws_id, settings, plan)), "refusal"
     options = ChatOptions(model=settings.qa.chat_model or None, temperature=settings.qa.temperature,
@@ -245,7 +251,7 @@ def _chunks(ws_id: uuid.UUID, settings: WorkspaceSettingsRead, answer: Extractiv
     messages = [ChatMessage("system", system)] if system else []
     messages += [ChatMessage(t.role, t.content) for t in history[-settings.qa.history_turns * 2:]]
     messages.append(ChatMessage("user", content))
-    grounding = Grounding(question=plan.standalone_query, answers=[h.answer for h in plan.cited])
+    grounding = Grounding(question=plan.standalone_query, answers=[h.answer for h in plan.cited], links=plan.links)
     chunks = answer.stream(messages, options, grounding)
     if system:  # the model may be talked into reciting its instructions: that part of an answer never leaves
         profile = settings.profile
@@ -254,8 +260,8 @@ def _chunks(ws_id: uuid.UUID, settings: WorkspaceSettingsRead, answer: Extractiv
     return chunks, answer.provider
 
 
-async def _single(text: Awaitable[str]) -> AsyncIterator:
-    yield ChatChunk(text=await text)
+async def _single(text: str | Awaitable[str]) -> AsyncIterator:
+    yield ChatChunk(text=text if isinstance(text, str) else await text)
     yield ChatChunk(usage=Usage(0, 0), finish_reason="stop")
 
 

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 
+from app.chat import layout
 from app.llm.base import ChatChunk, Usage
 
 MAX_SENTENCES = 6
 MAX_CHARS = 600
+MAX_LIST_CHARS = 1400  # the best-matching list is quoted whole up to this length
 
 _BULLET = re.compile(r"^\s*(?:[-*•·▪◦※>]|\d{1,2}[.)]|[①-⑳]|[가-힣][.)])\s+")
 # Split after ./!/? followed by space, and after 다./요. even when the next sentence forgot its space.
@@ -56,41 +58,43 @@ def _score(question: set[str], sentence: str) -> float:
     return len(question & grams) / math.sqrt(len(grams)) if grams else 0.0
 
 
-def select_sentences(question: str, answer: str) -> str:
-    """Return the answer's sentences that best address the question, in their original order."""
-    units = split_sentences(answer)
-    if not units:
+def select_sentences(question: str, answer: str, links: Sequence[str] = ()) -> str:
+    """Return the parts of the answer that best address the question, in their original order, as markdown.
+
+    The answer is read as blocks (chat/layout.py): a numbered list, a bullet list or a flattened table is one
+    group, quoted whole or not at all, so a step is never dropped from the middle."""
+    found = layout.blocks(answer, links)
+    if not found:
         return ""
-    if len(units) <= MAX_SENTENCES and sum(len(u.text) for u in units) <= MAX_CHARS:
-        chosen = set(range(len(units)))
-    else:
-        q = _bigrams(question)
-        chosen, used = {0}, len(units[0].text)
-        scored = sorted(((s, i) for i in range(1, len(units)) if (s := _score(q, units[i].text)) > 0),
-                        key=lambda p: (-p[0], p[1]))
-        # Nothing relevant beyond the first sentence: continue the answer in order instead.
-        order = [i for _, i in scored] or list(range(1, len(units)))
-        for i in order:
-            if len(chosen) >= MAX_SENTENCES:
-                break
-            if used + len(units[i].text) <= MAX_CHARS:
-                chosen.add(i)
-                used += len(units[i].text)
-    out: list[str] = []
-    prev: _Unit | None = None
-    for i in sorted(chosen):
-        unit = units[i]
-        if prev is not None:
-            out.append(" " if unit.line == prev.line else "\n")
-        out.append(unit.text)
-        prev = unit
-    return "".join(out)
+    groups: dict[int, list[layout.Block]] = {}
+    for b in found:
+        groups.setdefault(b.group, []).append(b)
+    size = {g: sum(len(b.text) for b in bs) for g, bs in groups.items()}
+    if len(groups) <= MAX_SENTENCES and sum(size.values()) <= MAX_CHARS:
+        return layout.render(found)
+    first = found[0].group
+    chosen, used = {first}, size[first]
+    q = _bigrams(question)
+    scored = sorted(((s, g) for g, bs in groups.items() if g != first
+                     and (s := max(_score(q, b.text) for b in bs)) > 0), key=lambda p: (-p[0], p[1]))
+    # Nothing relevant beyond the lead: continue the answer in order instead.
+    order = [g for _, g in scored] or [g for g in groups if g != first]
+    for rank, g in enumerate(order):
+        if len(chosen) >= MAX_SENTENCES:
+            break
+        is_list = any(b.kind != "text" for b in groups[g])
+        # The best-matching list may run longer than the budget: half a list is worse than a long answer.
+        limit = MAX_LIST_CHARS if is_list and rank == 0 else MAX_CHARS
+        if used + size[g] <= limit:
+            chosen.add(g)
+            used += size[g]
+    return layout.render([b for b in found if b.group in chosen])
 
 
-async def quote(question: str, answer: str) -> AsyncIterator[ChatChunk]:
+async def quote(question: str, answer: str, links: Sequence[str] = ()) -> AsyncIterator[ChatChunk]:
     """Stream the sentences of `answer` that address the question, in pieces of a few words (each piece is one
     SSE event); nothing for an empty answer. No model runs, so no tokens are counted."""
-    text = select_sentences(question, answer) if answer.strip() else ""
+    text = select_sentences(question, answer, links) if answer.strip() else ""
     for piece in _PIECE.findall(text):
         yield ChatChunk(text=piece)
     yield ChatChunk(usage=Usage(0, 0), finish_reason="stop")

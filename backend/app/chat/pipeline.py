@@ -6,10 +6,12 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
+from app.chat import bridge, smalltalk
+from app.chat import followups as next_steps
 from app.chat.contextualize import Resolved, Turn, resolve
 from app.core.db import read
 from app.llm.base import ChatMessage, ChatModel, ChatOptions, LLMError
-from app.llm.registry import get_chat_model
+from app.llm.registry import get_chat_model, get_embedding_model
 from app.models import KnowledgeEntry
 from app.prompts.service import active_prompt
 from app.retrieval import ontopic, rerank
@@ -19,7 +21,7 @@ from app.workspaces.schemas import WorkspaceSettingsRead
 MAX_CITED = 3
 FRAGMENT_WEIGHT = 0.5
 CONTEXT_DEPTH = 20  # candidates per list when the message is also searched in context
-AMBIGUOUS_GAP = 1.0  # fused-score gap between the first two under which the runner-up is offered first
+AMBIGUOUS_GAP = 1.0  # fused-score gap between the first two under which the runner-up is offered second
 HELPER_TIMEOUT_S = 10  # the short model calls before the answer (rewrite, re-rank); on timeout they are skipped
 
 
@@ -37,6 +39,9 @@ class Plan:
     rewrite_ms: float = 0.0
     rerank_ms: float = 0.0
     decision: dict = field(default_factory=dict)
+    links: list[str] = field(default_factory=list)  # other entries' titles inside the cited answer (offered instead)
+    smalltalk: str | None = None  # the reply to a greeting, thanks or "아니요 괜찮아요" (no retrieval ran)
+    followed_from: uuid.UUID | None = None  # the entry answered before, when this answers one of its follow-ups
 
 
 def _source_dict(h: Hit) -> dict:
@@ -74,36 +79,36 @@ async def _rewrite(ws_id: uuid.UUID, settings: WorkspaceSettingsRead, model: Cha
     return Resolved(query=query, how="rewritten") if 2 <= len(query) <= 300 else fallback
 
 
-async def _followups(ws_id: uuid.UUID, cited: list[Hit], hits: list[Hit],
-                     count: int, close: bool = False) -> list[dict]:
-    """Next questions the knowledge can answer: the runner-up when the ranking was a close call (the entry the
-    user may have meant), then the top entry's related links, then near neighbours."""
+async def _followups(ws_id: uuid.UUID, settings: WorkspaceSettingsRead, cited: list[Hit], hits: list[Hit],
+                     close: bool = False, done: frozenset[str] = frozenset()) -> next_steps.Suggestions:
+    """Next questions: the next steps of the cited entry's task (chat/followups.py); after a close call the
+    runner-up (the entry the user may have meant) is offered second."""
+    count = settings.qa.followup_count
     if count <= 0 or not cited:
-        return []
-    related: list[tuple[uuid.UUID, str]] = []
-    links = [r for r in cited[0].related if r]
-    if links:
-        rows = (await read(select(KnowledgeEntry.id, KnowledgeEntry.question, KnowledgeEntry.source_key)
-                                      .where(KnowledgeEntry.workspace_id == ws_id,
-                                             KnowledgeEntry.source_key.in_(links) | KnowledgeEntry.question.in_(links))
-                                      )).all()
-        by_text = {}
-        for eid, q, key in rows:
-            by_text.setdefault(key, (eid, q))
-            by_text.setdefault(q, (eid, q))
-        related = [by_text[r] for r in links if r in by_text]
-    return order_followups(cited, related, hits, count, close)
+        return next_steps.Suggestions([], [])
+    top = cited[0]
+    model = get_embedding_model(settings.retrieval.embedding_provider, settings.retrieval.embedding_model).name
+    found = await next_steps.for_entry(ws_id=ws_id, cited=next_steps.Entry(top.entry_id, top.question, top.category),
+                                       model=model, count=count + len(done))
+    ranked = [(uuid.UUID(f["entry_id"]), f["question"]) for f in found.followups]
+    # Entries the conversation already answered are no next step (after "네 알려주세요", the entry before it).
+    answered = [h for h in hits if str(h.entry_id) in done] + cited
+    return next_steps.Suggestions(order_followups(answered, [r for r in ranked if str(r[0]) not in done], hits, count,
+                                                  close), found.inline_titles)
 
 
-def order_followups(cited: list[Hit], related: list[tuple[uuid.UUID, str]], hits: list[Hit], count: int,
+def order_followups(cited: list[Hit], ranked: list[tuple[uuid.UUID, str]], hits: list[Hit], count: int,
                     close: bool = False) -> list[dict]:
-    """Up to `count` suggestions, no entry twice and none of the cited ones: related links, then neighbours;
-    after a close call the runner-up (the best uncited neighbour) comes first."""
+    """Up to `count` suggestions, no entry twice and none of the cited ones: the ranked next steps, then
+    retrieval neighbours; after a close call the runner-up (the best uncited neighbour) comes second, so the
+    first offer, the one "네 알려주세요" accepts, stays the best next step."""
     seen = {h.entry_id for h in cited}
-    out: list[dict] = []
     neighbours = [(h.entry_id, h.question) for h in hits if h.entry_id not in seen]
-    candidates = (neighbours[:1] if close else []) + related + neighbours
-    for eid, question in candidates:
+    candidates = list(ranked)
+    if close and neighbours:
+        candidates.insert(min(1, len(candidates)), neighbours[0])
+    out: list[dict] = []
+    for eid, question in candidates + neighbours:
         if len(out) >= count:
             break
         if eid not in seen:
@@ -123,6 +128,12 @@ async def plan_answer(*, ws_id: uuid.UUID, settings: WorkspaceSettingsRead,
     resolved = resolve(history, message)
     if followup_entry_id is not None:
         resolved = Resolved(query=message, pinned_entry_id=followup_entry_id, how="followup")
+    talk = smalltalk.kind(message) if resolved.how != "followup" else None
+    if talk is not None:  # a greeting, thanks or a "no thanks": a friendly reply and questions to start with
+        starters = await bridge.starters(ws_id=ws_id, count=max(settings.qa.followup_count, 1))
+        return Plan(standalone_query=message, how="smalltalk", hits=[], cited=[], refused=False, followups=starters,
+                    decision={"on_topic": True, "reason": f"smalltalk:{talk}"},
+                    smalltalk=smalltalk.reply(talk, settings.profile.display_name))
     resolved = await _rewrite(ws_id, settings, model, history, message, resolved)
     rewrite_ms = (time.perf_counter() - t0) * 1000
 
@@ -158,26 +169,31 @@ async def plan_answer(*, ws_id: uuid.UUID, settings: WorkspaceSettingsRead,
             decision = await _decide_in_context(ws_id, decision, result, context, settings)
     refused = not decision["on_topic"] or not hits
     # A close call between the first two (fused scores within AMBIGUOUS_GAP) is right only about half the time;
-    # the runner-up is then offered first among the follow-ups, one click away (docs/benchmarks.md).
+    # the runner-up is then offered second among the follow-ups, one click away (docs/benchmarks.md).
     choosing = pinned is None and len(hits) > 1
     close = choosing and hits[0].score - hits[1].score <= AMBIGUOUS_GAP
     rerank_ms = 0.0
     if not refused and choosing and settings.retrieval.llm_rerank and model is not None:
         hits, decision, rerank_ms = await _rerank(ws_id, settings, model, resolved.query, hits, decision)
+    links: list[str] = []
     if refused:
+        # The way back: an entry about what the question is about, else the workspace's first starter question.
         cited: list[Hit] = []
-        suggestion = [h for h in hits if h.document_id is None][:1]  # a suggestion is an FAQ question
-        followups = [{"question": h.question, "entry_id": str(h.entry_id)} for h in suggestion]
+        way_back = await bridge.suggestion(ws_id=ws_id, message=message, settings=settings.retrieval)
+        followups = [way_back] if way_back else []
     else:
         # An extractive answer quotes one entry, so it cites that one; a model may use close runners-up.
         cited = _cite(hits, settings.retrieval.top_k) if model is not None else hits[:1]
+        done = frozenset(e for t in history if t.role == "assistant" for e in t.cited)
         # Follow-ups are FAQ questions; a document piece is no question to suggest.
-        followups = await _followups(ws_id, [h for h in cited if h.document_id is None],
-                                     [h for h in hits if h.document_id is None], settings.qa.followup_count, close)
+        suggested = await _followups(ws_id, settings, [h for h in cited if h.document_id is None],
+                                     [h for h in hits if h.document_id is None], close, done)
+        followups, links = suggested.followups, suggested.inline_titles
     how = f"{resolved.how}+context" if context else resolved.how
     return Plan(standalone_query=resolved.query, how=how, hits=hits, cited=cited, refused=refused,
                 followups=followups, retrieval_ms=result.ms + (context.ms if context else 0), rewrite_ms=rewrite_ms,
-                rerank_ms=rerank_ms, decision=decision)
+                rerank_ms=rerank_ms, decision=decision, links=links,
+                followed_from=_followed_from(history, pinned) if pinned is not None else None)
 
 
 async def _rerank(ws_id: uuid.UUID, settings: WorkspaceSettingsRead, model: ChatModel, question: str,
@@ -230,6 +246,14 @@ def _merge(raw: SearchResult, context: SearchResult, weight: float = 1.0) -> lis
     for hit, s_raw, s_ctx in ranked:
         hit.score = s_raw + weight * s_ctx
     return [m[0] for m in ranked]
+
+
+def _followed_from(history: list[Turn], pinned: Hit) -> uuid.UUID | None:
+    """The entry the previous answer cited, when it offered the entry now answered (a follow-up was taken)."""
+    last = next((t for t in reversed(history) if t.role == "assistant"), None)
+    if last is None or not last.cited or str(pinned.entry_id) not in {str(f.get("entry_id")) for f in last.followups}:
+        return None
+    return uuid.UUID(str(last.cited[0]))
 
 
 def _after_last_answer(hits: list[Hit], history: list[Turn]) -> list[Hit]:

@@ -15,6 +15,7 @@ from app.chat.schemas import (
     SessionList,
     SessionRead,
     SessionUpdate,
+    StarterList,
 )
 from app.core import ratelimit
 from app.core.config import get_settings
@@ -41,6 +42,12 @@ async def session_limit(ws: CurrentWorkspace) -> None:
     """At most CHAT_SESSIONS_PER_HOUR new conversations an hour per user (429 with Retry-After)."""
     await ratelimit.hit(f"rl:chat:sessions:{ws.user.id}", limit=get_settings().chat_sessions_per_hour,
                         window_s=3600, message="새 대화를 너무 많이 만들었습니다. 잠시 후 다시 시도해 주세요.")
+
+
+@router.get("/starters", response_model=StarterList)
+async def starters(ws: CurrentWorkspace):
+    """Questions to start a conversation with (the chat's empty state)."""
+    return StarterList(items=await service.starters(ws_id=ws.id))
 
 
 @router.get("/sessions", response_model=SessionList)

@@ -52,6 +52,10 @@ class FollowupRead(BaseModel):
     entry_id: str | None
 
 
+class StarterList(BaseModel):
+    items: list[FollowupRead]  # questions to start with: the knowledge's first entry, then its most linked-to ones
+
+
 class MessageRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
     id: uuid.UUID

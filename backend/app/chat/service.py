@@ -5,6 +5,7 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.chat import followups as next_steps
 from app.chat.answering import DEFAULT_TITLE
 from app.core.errors import NotFound
 from app.knowledge import ingest
@@ -71,6 +72,26 @@ async def list_messages(*, session: AsyncSession, ws_id: uuid.UUID, session_id: 
                                   .order_by(Message.created_at))).scalars().all()
 
 
+async def starters(*, ws_id: uuid.UUID, count: int = 4) -> list[dict]:
+    """Questions to start with (chat/bridge.py)."""
+    from app.chat import bridge
+
+    return await bridge.starters(ws_id=ws_id, count=count)
+
+
+async def _learn_followup(*, session: AsyncSession, ws_id: uuid.UUID, msg: Message, delta: int) -> None:
+    """An answer rated up right after the answer that offered it raises that follow-up pair (chat/followups.py)."""
+    prev = (await session.execute(
+        select(Message).where(Message.workspace_id == ws_id, Message.session_id == msg.session_id,
+                              Message.role == "assistant", Message.created_at < msg.created_at)
+        .order_by(Message.created_at.desc()).limit(1))).scalar_one_or_none()
+    cited = msg.sources[0]["entry_id"]
+    if prev is None or not prev.sources or cited not in {str(f.get("entry_id")) for f in prev.followups}:
+        return
+    await next_steps.record_upvote(session=session, ws_id=ws_id, from_entry=uuid.UUID(prev.sources[0]["entry_id"]),
+                                   to_entry=uuid.UUID(cited), delta=delta)
+
+
 async def set_feedback(*, session: AsyncSession, ws_id: uuid.UUID, user_id: uuid.UUID, message_id: uuid.UUID,
                        rating: int) -> None:
     """Record thumbs up/down on one of the caller's answers."""
@@ -80,7 +101,11 @@ async def set_feedback(*, session: AsyncSession, ws_id: uuid.UUID, user_id: uuid
                Message.role == "assistant"))).scalar_one_or_none()
     if msg is None:
         raise NotFound("Message not found.")
+    before = msg.feedback
     msg.feedback = rating or None
+    delta = (rating == 1) - (before == 1)
+    if delta and msg.sources and not msg.refused:
+        await _learn_followup(session=session, ws_id=ws_id, msg=msg, delta=delta)
     # Learned aliases: a thumbs-up teaches the knowledge base that this question (as understood in context)
     # asks for the cited entry; taking the thumbs-up back forgets it.
     cited = msg.sources[0]["entry_id"] if msg.sources and not msg.refused else None

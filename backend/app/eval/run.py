@@ -66,12 +66,26 @@ async def setup_workspace(faq: Path, reuse: bool = False) -> tuple[uuid.UUID, uu
                 settings.profile, settings.qa = defaults.profile.model_dump(), defaults.qa.model_dump()
                 settings.retrieval = defaults.retrieval.model_dump()
                 await s.commit()
+                await _backfill_positions(s, row[0], faq.name, data)
                 return row[0], row[1], {"entries": await ingest.count_entries(s, row[0]), "reused": True}, 0.0
         user = await ensure_user(session=s, email=f"eval-{uuid.uuid4().hex[:8]}@sangdam.dev", password=uuid.uuid4().hex)
         ws = await workspaces.create(session=s, owner=user, name=name)
         t0 = time.perf_counter()
         result = await import_file(session=s, ws_id=ws.id, filename=faq.name, data=data, progress=_progress)
         return ws.id, user.id, result, time.perf_counter() - t0
+
+
+async def _backfill_positions(s, ws_id: uuid.UUID, filename: str, data: bytes) -> None:
+    """A workspace imported before entries kept their file order gets it (follow-ups read it)."""
+    from sqlalchemy import func, select
+
+    missing = await s.scalar(select(func.count()).select_from(KnowledgeEntry).where(
+        KnowledgeEntry.workspace_id == ws_id, KnowledgeEntry.position.is_(None)))
+    if missing:
+        from app.knowledge.parsing import load_knowledge
+
+        await ingest.set_positions(session=s, ws_id=ws_id, source_keys=[r.question for r in load_knowledge(data, filename)])
+        await s.commit()
 
 
 async def _progress(done: int, total: int) -> None:
@@ -140,7 +154,8 @@ def score(rows: list[dict]) -> dict:
     }
 
 
-async def main(faq: Path, questions_path: Path, report_path: Path, reuse: bool = False) -> None:
+async def main(faq: Path, questions_path: Path, report_path: Path, reuse: bool = False,
+               followups_path: Path | None = None) -> None:
     from sqlalchemy import select
 
     questions = [json.loads(line) for line in questions_path.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -154,13 +169,21 @@ async def main(faq: Path, questions_path: Path, report_path: Path, reuse: bool =
     for q in questions:
         rows.append(await ask(ws_id, user_id, q, keys))
     summary = score(rows) | {"one_click": one_click(rows)}
+    dialogue_rows: list[dict] = []
+    if followups_path is not None:
+        from app.eval import dialogue
+
+        items = dialogue.load(followups_path)
+        dialogue_rows = [await dialogue.run_item(ws_id, user_id, item, keys) for item in items]
+        summary |= dialogue.score(dialogue_rows)
     chat_provider = settings.qa.provider or default_chat_provider()
     summary["providers"] = {"embedding": settings.retrieval.embedding_provider, "chat": chat_provider}
     if not imported.get("reused"):
         summary["import_seconds"] = round(seconds, 1)
     per_question = [{k: r[k] for k in ("id", "refused", "ranked", "ms", "followups")} |
                     {"expected": r["expected"], "standalone_query": r["standalone_query"]} for r in rows]
-    report_path.write_text(json.dumps(summary | {"per_question": per_question}, ensure_ascii=False, indent=1),
+    extra = {"per_followup_item": dialogue_rows} if dialogue_rows else {}
+    report_path.write_text(json.dumps(summary | {"per_question": per_question} | extra, ensure_ascii=False, indent=1),
                            encoding="utf-8")
     misses = [r for r in rows if r["kind"] != "offtopic" and (r["refused"] or not r["ranked"] or
                                                              key_ref(r["ranked"][0]) not in r["expected"])]
@@ -204,8 +227,10 @@ def cli() -> None:
     parser.add_argument("--questions", required=True)
     parser.add_argument("--report", required=True)
     parser.add_argument("--reuse", action="store_true", help="reuse a workspace imported from the same file")
+    parser.add_argument("--followups", default="", help="a follow-up / way-back set (eval/followups.jsonl)")
     args = parser.parse_args()
-    run_cli(args, lambda faq: main(faq, Path(args.questions), Path(args.report), args.reuse))
+    extra = Path(args.followups) if args.followups else None
+    run_cli(args, lambda faq: main(faq, Path(args.questions), Path(args.report), args.reuse, extra))
 
 
 if __name__ == "__main__":

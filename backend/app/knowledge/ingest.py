@@ -169,9 +169,12 @@ async def workspace_embedder(session: AsyncSession, ws_id: uuid.UUID):
 
 async def upsert_entries(*, session: AsyncSession, ws_id: uuid.UUID, entries: Sequence[CleanEntry],
                          progress: Progress | None = None, batch_size: int = 128,
-                         defer_answers: bool = False, deadline: float | None = None) -> list[KnowledgeEntry]:
+                         defer_answers: bool = False, deadline: float | None = None,
+                         first_position: int | None = 0) -> list[KnowledgeEntry]:
     """Insert new entries, update changed ones and leave unchanged ones alone (idempotent re-import).
 
+    Each entry's `position` is its place in the file (`first_position` + its index; None leaves positions alone,
+    as for an entry added by hand).
     Commits after each batch when `progress` is given, so a long import shows progress and survives a retry.
     `defer_answers` leaves the answer pieces' vectors of a local model to `fill_vectors` (see _insert_pieces).
     Past `deadline` (time.monotonic) it stops after the current batch: the entries returned are those handled.
@@ -182,14 +185,16 @@ async def upsert_entries(*, session: AsyncSession, ws_id: uuid.UUID, entries: Se
     out: list[KnowledgeEntry] = []
     for start in range(0, len(entries), batch_size):
         changed: list[KnowledgeEntry] = []
-        for e in entries[start:start + batch_size]:
+        for offset, e in enumerate(entries[start:start + batch_size]):
             kh, ch = key_hash(e.source_key), content_hash(e)
             row = existing.get(kh)
             if row is None:
                 row = KnowledgeEntry(id=uuid.uuid4(), workspace_id=ws_id, source_key=e.source_key, key_hash=kh)
                 session.add(row)
                 existing[kh] = row
-            elif row.content_hash == ch:
+            if first_position is not None and row.position != first_position + start + offset:
+                row.position = first_position + start + offset  # the file's order groups entries by task
+            if row.content_hash == ch:
                 out.append(row)
                 continue
             row.question, row.answer, row.category, row.related, row.content_hash = (
@@ -204,6 +209,16 @@ async def upsert_entries(*, session: AsyncSession, ws_id: uuid.UUID, entries: Se
         if deadline is not None and time.monotonic() >= deadline:
             break
     return out
+
+
+async def set_positions(*, session: AsyncSession, ws_id: uuid.UUID, source_keys: Sequence[str]) -> int:
+    """Record each entry's place in its source file (for entries imported before positions were kept)."""
+    result = await session.execute(text(
+        "UPDATE knowledge_entries e SET position = v.pos "
+        "FROM unnest(CAST(:hashes AS text[]), CAST(:pos AS int[])) AS v(kh, pos) "
+        "WHERE e.workspace_id = :ws AND e.key_hash = v.kh AND e.position IS DISTINCT FROM v.pos"),
+        {"ws": ws_id, "hashes": [key_hash(k) for k in source_keys], "pos": list(range(len(source_keys)))})
+    return result.rowcount
 
 
 def _deferred_models(embedder) -> list:

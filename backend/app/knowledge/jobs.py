@@ -110,7 +110,8 @@ async def _index_entries(step: Step, session: AsyncSession, upload: JobUpload):
         await step.progress(offset + done, len(entries), stage=STAGE_INDEXING, offset=offset + done)
 
     handled = await ingest.upsert_entries(session=session, ws_id=ws_id, entries=entries[offset:],
-                                          progress=report, defer_answers=True, deadline=step.deadline)
+                                          progress=report, defer_answers=True, deadline=step.deadline,
+                                          first_position=offset)
     if offset + len(handled) < len(entries):
         return MORE
     if state["indexed"]:

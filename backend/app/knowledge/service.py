@@ -54,7 +54,7 @@ async def create_entry(*, session: AsyncSession, ws_id: uuid.UUID, body: EntryCr
         KnowledgeEntry.workspace_id == ws_id, KnowledgeEntry.key_hash == ingest.key_hash(clean.source_key)))
     if existing:
         raise Conflict("An entry with this question already exists.")
-    entry = await ingest.upsert_entries(session=session, ws_id=ws_id, entries=[clean])
+    entry = await ingest.upsert_entries(session=session, ws_id=ws_id, entries=[clean], first_position=None)
     await session.commit()
     return entry[0]
 

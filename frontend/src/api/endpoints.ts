@@ -111,6 +111,7 @@ export const chatApi = {
     api<ChatSession>(`${ws(id)}/chat/sessions/${sid}`, { method: "PATCH", body: { title } }),
   deleteSession: (id: string, sid: string) => api<void>(`${ws(id)}/chat/sessions/${sid}`, { method: "DELETE" }),
   messages: (id: string, sid: string) => api<Schemas["MessageList"]>(`${ws(id)}/chat/sessions/${sid}/messages`),
+  starters: (id: string) => api<Schemas["StarterList"]>(`${ws(id)}/chat/starters`),
   ask: (id: string, sid: string, content: string, followup_entry_id?: string | null) =>
     api<Exchange>(`${ws(id)}/chat/sessions/${sid}/messages`, {
       method: "POST",

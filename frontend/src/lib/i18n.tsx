@@ -458,6 +458,8 @@ const ko = {
   "review.openEntry": "항목 수정",
   "review.aliasAdded": "별칭을 추가했습니다: {alias}",
   "review.aliasKnown": "이미 그 항목의 질문이나 별칭입니다.",
+  // dialogue: starter questions
+  "chat.starters": "이런 질문으로 시작해 보세요",
 };
 
 export type MessageKey = keyof typeof ko;
@@ -919,6 +921,8 @@ const en: Record<MessageKey, string> = {
   "review.openEntry": "Edit entry",
   "review.aliasAdded": "Alias added: {alias}",
   "review.aliasKnown": "That entry already has this question or alias.",
+  // dialogue: starter questions
+  "chat.starters": "Questions to start with",
 };
 
 export type Locale = "ko" | "en";

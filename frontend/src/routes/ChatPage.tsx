@@ -7,7 +7,8 @@ import { Skeleton } from "../components/ui/Skeleton";
 import { useToast } from "../components/ui/Toast";
 import { ChatIcon } from "../components/ui/icons";
 import { Composer } from "../features/chat/Composer";
-import { useFeedback, useMessages } from "../features/chat/hooks";
+import { FollowupChips } from "../features/chat/FollowupChips";
+import { useFeedback, useMessages, useStarters } from "../features/chat/hooks";
 import { MessageList } from "../features/chat/MessageList";
 import { useChatStream } from "../features/chat/useChatStream";
 import { useSettings } from "../features/workspaces/hooks";
@@ -66,6 +67,7 @@ export function ChatPage() {
 
   const loading = Boolean(sessionId) && messagesQuery.isPending;
   const empty = !loading && messages.length === 0;
+  const starters = useStarters(ws.id, empty).data ?? [];
 
   return (
     <div className="chat">
@@ -82,11 +84,19 @@ export function ChatPage() {
             <ErrorNote>{messagesQuery.error.message}</ErrorNote>
           </div>
         ) : empty ? (
-          <EmptyState
-            icon={<ChatIcon />}
-            title={t("chat.emptyTitle")}
-            hint={t("chat.emptyHint", { name: ws.name })}
-          />
+          <div className="chat-column">
+            <EmptyState
+              icon={<ChatIcon />}
+              title={t("chat.emptyTitle")}
+              hint={t("chat.emptyHint", { name: ws.name })}
+            />
+            <FollowupChips
+              followups={starters}
+              label={t("chat.starters")}
+              onPick={(f) => ask(f.question, f.entry_id)}
+              disabled={streaming}
+            />
+          </div>
         ) : (
           <div className="chat-column">
             <MessageList messages={messages} busy={streaming} actions={actions} linkHosts={linkHosts} />

@@ -13,7 +13,19 @@ export const chatKeys = {
   sessions: (ws: string) => ["chat", ws, "sessions"] as const,
   sessionSearch: (ws: string, q: string) => ["chat", ws, "sessions", q] as const,
   messages: (ws: string, sid: string) => ["chat", ws, "messages", sid] as const,
+  starters: (ws: string) => ["chat", ws, "starters"] as const,
 };
+
+/** Questions to start a conversation with, each tied to its knowledge entry (the empty chat offers them). */
+export function useStarters(ws: string, enabled: boolean) {
+  return useQuery({
+    queryKey: chatKeys.starters(ws),
+    queryFn: () => chatApi.starters(ws),
+    select: (d) => d.items,
+    enabled,
+    staleTime: 5 * 60_000,
+  });
+}
 
 export function useSessions(ws: string, q: string) {
   return useQuery({

@@ -1,0 +1,186 @@
+"""The structure of a stored answer: paragraphs, numbered steps, bullets, notes and headings, as blocks.
+
+Scraped help-centre answers arrive flattened: "…진행 방법1. 우편을 받으면 작성해 주세요.2. 사진을 찍어 주세요."
+keeps its steps only as inline numbers, bullets as "·" in running text, and a link's label as a sentence of its
+own after the link itself is gone ("…동의서 다운로드》" cleaned to "…동의서."). `blocks` recovers the structure
+so the extractive answer can quote whole lists as markdown; pure and deterministic.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+# An inline step number: after a sentence end, a closing mark or a heading word ("방법1."), before a word.
+# Never inside a number (2.5%, 1.980%) or a date (2024.01.).
+_STEP = re.compile(r"(?:(?<=^)|(?<=[.!?)\]」』>])\s*|(?<=[가-힣A-Za-z])\s?|(?<=\s))(?<!\d)(\d{1,2})[.)](?!\d)"
+                   r"(?:\s+(?=\S)|(?=[가-힣A-Za-z\[(<'\"‘“]))")
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+_CIRCLED_STEP = re.compile(f"\\s*([{_CIRCLED}])\\s*")
+# A bullet in running text: the middle dots and squares the help centre uses (never "-", it joins words).
+_BULLET = re.compile(r"(?:(?:^|(?<=\s)|(?<=[.!?)\]]))\s*([·•▪◦■□●○◆◇▶▷]|-(?=\s))|([·•](?=\s)))\s*(?=\S)")
+# A note label: "※ 참고.", "! 주의.", "※중요 :"
+_NOTE = re.compile(r"(?:^|(?<=\s)|(?<=[.!?)\]]))\s*((?:※|!)\s*(?:참고|주의|중요|유의|안내|TIP|Tip|팁)?\s*[.:]?)\s*")
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?。])\s+|(?<=[.!?]\))\s*(?=[가-힣A-Za-z])|(?<=[다요]\.)(?=[^\s\d.,)\]\"'])")
+# A sentence that points at a link or guide the scrape did not keep ("아래 가이드에서 확인해 주세요").
+_DEAD_POINTER = re.compile(r"(?:아래|하단|위)\s*(?:의\s*)?(?:가이드|링크|바로\s?가기|배너|URL|url|도움말\s*링크|버튼을\s*클릭)")
+_PREDICATE_TAGS = ("VV", "VA", "VX", "VCP", "VCN", "XSV", "XSA", "EF", "EC", "EP", "ETM", "ETN")
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    kind: str  # text | step | bullet | note | heading
+    text: str
+    group: int  # the blocks of one list (with its heading) share a group; a text block is a group of its own
+    para: int = 0  # text blocks of one source paragraph share it (joined with a space, not a blank line)
+
+
+def _markers(line: str) -> list[tuple[int, int, str, str, int]]:
+    """(start, end, kind, marker, run) of the structure marks in a line, in order; steps count only as a 1, 2, 3…
+    run of at least two (`run` numbers it; 0 for bullets and notes)."""
+    steps: list[tuple[int, int, str, str, int]] = []
+    run: list[tuple[int, int, str, str, int]] = []
+    runs = expected = 0
+    for m in _STEP.finditer(line):
+        n = int(m.group(1))
+        if n == 1:
+            if len(run) >= 2:
+                steps.extend(run)
+            runs += 1
+            run, expected = [(m.start(), m.end(), "step", "1", runs)], 2
+        elif n == expected and run:
+            run.append((m.start(), m.end(), "step", str(n), runs))
+            expected += 1
+    if len(run) >= 2:
+        steps.extend(run)
+    circled = [(m.start(), m.end(), "step", str(_CIRCLED.index(m.group(1)) + 1), -1)
+               for m in _CIRCLED_STEP.finditer(line)]
+    found = steps + (circled if len(circled) >= 2 else [])
+    taken = [(s, e) for s, e, *_ in found]
+    for pattern, kind in ((_BULLET, "bullet"), (_NOTE, "note")):
+        for m in pattern.finditer(line):
+            g = next(i for i in range(1, (m.lastindex or 1) + 1) if m.group(i) is not None)
+            if not any(s <= m.start(g) < e for s, e in taken):
+                found.append((m.start(), m.end(), kind, m.group(g).strip(), 0))
+                taken.append((m.start(), m.end()))
+    return sorted(found)
+
+
+@lru_cache(maxsize=4096)
+def is_label(text: str) -> bool:
+    """A bare noun phrase left where a link was ("…정책 바로가기》" cleaned to "…정책."): no predicate at all."""
+    from app.retrieval.analysis import kiwi
+
+    core = text.strip().rstrip(".:!?").strip()
+    if not core or len(core) > 40 or core.startswith(("(", "[", "※", "예)", "ex)")) or core.endswith(")"):
+        return False
+    if re.search(r"\d", core) and not re.search(r"[가-힣]{2}", core):
+        return False
+    tags = [t.tag.split("-")[0] for t in kiwi().tokenize(core)]
+    return bool(tags) and not any(tag.startswith(_PREDICATE_TAGS) for tag in tags)
+
+
+def _sentences(text: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE_BREAK.split(text) if s and s.strip()]
+
+
+def _kept(text: str, first: bool = True) -> str:
+    """A block's text without dead link labels and pointers; the first sentence of a list item always stays."""
+    parts = _sentences(text)
+    return " ".join(p for k, p in enumerate(parts)
+                    if not _DEAD_POINTER.search(p) and not (is_label(p) and (k or not first)))
+
+
+def _is_row(line: str) -> bool:
+    """A line of a flattened table ("영세 1.980%"): short, no sentence in it."""
+    return len(line) <= 60 and not _SENTENCE_BREAK.search(line) and not line.rstrip().endswith((".", "?", "!", ":"))
+
+
+def blocks(answer: str, links: Iterable[str] = ()) -> list[Block]:
+    """Split an answer into blocks; dead link labels, pointers to missing guides and the titles of other entries
+    (`links`: links whose label is another entry's question; they are offered as follow-ups instead) are left out.
+
+    A list is one group: its heading, its items and the notes between its steps, so that quoting never drops a
+    step from the middle. Consecutive table rows are one group of bullet lines."""
+    out: list[Block] = []
+    group = para = 0
+    rows = False  # the previous line was a table row
+    for title in sorted(links, key=len, reverse=True):
+        answer = answer.replace(title, " ")
+
+    def text_blocks(text: str, inside: bool = False, heading: bool = False) -> None:
+        nonlocal group
+        sentences = _sentences(text)
+        for k, sentence in enumerate(sentences):
+            # (A noun phrase right before a list is the list's heading, not a link label.)
+            label = is_label(sentence) and not (heading and k == len(sentences) - 1)
+            if not out or not (_DEAD_POINTER.search(sentence) or label):
+                group += 0 if inside else 1  # text between two steps of a list stays with the list
+                out.append(Block("text", sentence, group, para))
+
+    for line in answer.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        para += 1
+        marks = _markers(line)
+        if not marks and _is_row(line) and (rows or len(line) <= 40):
+            if not rows:
+                group += 1
+            out.append(Block("bullet", line, group, para))
+            rows = True
+            continue
+        rows = False
+        text_blocks(line[:marks[0][0]] if marks else line, heading=bool(marks))
+        in_list = in_run = False
+        for i, (_, end, kind, marker, run_id) in enumerate(marks):
+            nxt = marks[i + 1] if i + 1 < len(marks) else None
+            body = line[end:nxt[0] if nxt else len(line)].strip()
+            if kind == "step":
+                in_run = any(m[2] == "step" and m[4] == run_id for m in marks[i + 1:])
+            rest = ""
+            if nxt is None or kind == "note" or (kind == "step" and not in_run):
+                # The last item of a list (and a note) ends with its first sentence; then running text again.
+                parts = _sentences(body)
+                body, rest = (parts[0], " ".join(parts[1:])) if parts else (body, "")
+            if not in_list or (kind == "step" and marker == "1") or (kind == "note" and not in_run):
+                group += 1
+                _heading(out, group)
+            in_list = True
+            body = _kept(body, first=kind != "note")
+            if kind == "note":
+                out.append(Block("note", f"{marker} {body}".strip(), group, para))
+            elif kind == "step":
+                out.append(Block("step", f"{marker}. {body}", group, para))
+            elif body:
+                out.append(Block("bullet", body, group, para))
+            if rest:
+                para += 1
+                text_blocks(rest, inside=in_run)
+                in_list = in_run
+    return out
+
+
+def _heading(out: list[Block], group: int) -> None:
+    """A noun phrase right before a list is its heading ("…탈퇴 가능 조건 및 방법"): it joins the list's group."""
+    if out and out[-1].kind == "text" and is_label(out[-1].text.rstrip(":") + "."):
+        last = out.pop()
+        out.append(Block("heading", last.text.rstrip(".:"), group, last.para))
+
+
+def render(chosen: list[Block]) -> str:
+    """Markdown for blocks in answer order: steps as a numbered list, bullets as "- ", headings in bold; a blank
+    line between groups, sentences of one paragraph on one line."""
+    lines: list[str] = []
+    prev: Block | None = None
+    for b in chosen:
+        if prev is not None and b.kind == prev.kind == "text" and b.para == prev.para:
+            lines[-1] += " " + b.text
+        else:
+            if prev is not None and (b.group != prev.group or b.kind == "note"):
+                lines.append("")
+            lines.append({"bullet": f"- {b.text}", "heading": f"**{b.text}**"}.get(b.kind, b.text))
+        prev = b
+    return "\n".join(lines).strip()

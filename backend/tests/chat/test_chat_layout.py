@@ -1,0 +1,67 @@
+"""Answers keep the source's structure: steps, bullets and table rows come out as markdown lines."""
+
+from app.chat.extractive import MAX_CHARS, select_sentences
+from app.chat.layout import blocks, is_label, render
+
+# Flattened the way the scraped help centre stores it: inline step numbers, "·" bullets, a note, a link label.
+STEPS = (
+    "반품 신청은 판매자센터에서 직접 처리할 수 있습니다. 처리 방법1. 주문 관리 메뉴에서 반품할 주문을 선택해 주세요."
+    "2. 반품 사유를 고르고 회수 방법을 정해 주세요. ! 주의. 회수 방법은 접수 후 바꿀 수 없습니다.3. 저장 버튼을 누르면"
+    " 구매자에게 안내 문자가 발송됩니다. 반품 정책 가이드. ※ 참고. · 반품 배송비는 사유에 따라 달라집니다."
+    " · 묶음 주문은 함께 반품됩니다."
+)
+TABLE = "수수료는 등급에 따라 다릅니다.\n영세 1.5%\n중소 2.0%\n일반 3.0%\n등급은 연 2회 갱신됩니다."
+
+
+def test_inline_steps_become_a_numbered_list_with_every_step():
+    text = render(blocks(STEPS))
+    lines = text.splitlines()
+    assert "1. 주문 관리 메뉴에서 반품할 주문을 선택해 주세요." in lines
+    assert "2. 반품 사유를 고르고 회수 방법을 정해 주세요." in lines
+    assert "3. 저장 버튼을 누르면 구매자에게 안내 문자가 발송됩니다." in lines
+    assert "**처리 방법**" in lines  # the glued heading is a heading of the list
+    assert "- 반품 배송비는 사유에 따라 달라집니다." in lines and "- 묶음 주문은 함께 반품됩니다." in lines
+
+
+def test_the_steps_and_the_note_between_them_are_one_group():
+    found = blocks(STEPS)
+    steps = [b for b in found if b.kind == "step"]
+    note = next(b for b in found if b.kind == "note" and "회수 방법" in b.text)
+    assert len({b.group for b in steps} | {note.group}) == 1
+
+
+def test_a_dead_link_label_is_left_out_but_sentences_stay():
+    text = render(blocks(STEPS))
+    assert "반품 정책 가이드" not in text
+    assert is_label("반품 정책 가이드.") and is_label("상품검색 가이드 '이미지' 항목.")
+    assert not is_label("반품은 7일 안에 신청합니다.") and not is_label("(배송조회 불가)")
+
+
+def test_a_pointer_to_a_missing_guide_is_left_out():
+    text = render(blocks("등록은 판매자센터에서 합니다. 자세한 내용은 아래 가이드에서 확인해 주세요."))
+    assert text == "등록은 판매자센터에서 합니다."
+
+
+def test_a_flattened_table_comes_out_as_one_line_per_row():
+    lines = render(blocks(TABLE)).splitlines()
+    assert ["- 영세 1.5%", "- 중소 2.0%", "- 일반 3.0%"] == [x for x in lines if x.startswith("- ")]
+    assert lines[0] == "수수료는 등급에 따라 다릅니다." and lines[-1] == "등급은 연 2회 갱신됩니다."
+
+
+def test_decimals_and_dates_are_not_steps():
+    found = blocks("요율은 2.5%입니다. 2024.01.15부터 1.980%로 바뀝니다.")
+    assert [b.kind for b in found] == ["text", "text"]
+
+
+def test_another_entrys_title_inside_the_answer_is_removed_for_a_follow_up():
+    answer = "심사는 3영업일 걸립니다. 가입 서류는 어디로 보내나요? 결과는 메일로 안내됩니다."
+    text = render(blocks(answer, links=["가입 서류는 어디로 보내나요?"]))
+    assert text == "심사는 3영업일 걸립니다. 결과는 메일로 안내됩니다."
+
+
+def test_a_long_answer_quotes_the_matching_list_whole():
+    filler = " ".join(f"이 안내는 {i}번째 참고 문장으로 반품과는 관계가 없는 내용을 길게 담고 있습니다." for i in range(12))
+    text = select_sentences("반품 처리 방법 알려주세요", f"{filler} {STEPS}")
+    assert len(text) > 0 and all(f"{n}. " in text for n in (1, 2, 3))
+    assert len([x for x in text.splitlines() if x[:2] in ("1.", "2.", "3.")]) == 3
+    assert len(text) <= MAX_CHARS * 3
