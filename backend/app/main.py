@@ -34,10 +34,11 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 
 def _scoped_routers() -> list[APIRouter]:
     from app.chat.router import router as chat_router
+    from app.finetune.router import router as finetune_router
     from app.jobs.router import router as jobs_router
     from app.knowledge.router import router as knowledge_router
 
-    return [workspace_scoped, knowledge_router, jobs_router, chat_router]
+    return [workspace_scoped, knowledge_router, jobs_router, chat_router, finetune_router]
 
 
 @asynccontextmanager

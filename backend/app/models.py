@@ -316,3 +316,7 @@ class JobUpload(Base):
     filename: Mapped[str] = mapped_column(String(255), nullable=False)
     data = mapped_column(LargeBinary, nullable=False)
 
+
+
+# Domain tables kept beside their domain (they import Base from here).
+from app.finetune.models import *  # noqa: E402,F401,F403
