@@ -11,6 +11,7 @@ import { AppShell } from "./routes/AppShell";
 import { ChatPage } from "./routes/ChatPage";
 import { KnowledgePage } from "./routes/KnowledgePage";
 import { LoginPage } from "./routes/LoginPage";
+import { FinetunePage } from "./routes/FinetunePage";
 import { MembersPage } from "./routes/MembersPage";
 import { RequireAuth } from "./routes/RequireAuth";
 import { SettingsPage } from "./routes/SettingsPage";
@@ -63,6 +64,7 @@ export function AppRoutes() {
           <Route path="knowledge" element={<KnowledgePage />} />
           <Route path="settings" element={<SettingsPage />} />
           <Route path="members" element={<MembersPage />} />
+          <Route path="finetune" element={<FinetunePage />} />
           <Route path="*" element={<StatusPage kind="notFound" />} />
         </Route>
         <Route path="admin" element={<AdminPage />} />

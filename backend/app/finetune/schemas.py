@@ -19,7 +19,7 @@ class AdapterParams(BaseModel):
     holdout_pct: int = Field(20, ge=2, le=60)
     sentences_per_entry: int = Field(1, ge=0, le=10)
     patience: int = Field(3, ge=1, le=50)
-    min_gain: float = Field(0.005, ge=0, le=1)
+    min_gain: float = Field(0.005, ge=-1, le=1)  # below 0: activate whatever the result
     activate: Literal["if_better", "never"] = "if_better"
     seed: int = Field(0, ge=0, le=2**31)
 

@@ -188,6 +188,7 @@ async def cancel(*, session: AsyncSession, ws_id: uuid.UUID, job_id: uuid.UUID) 
 
     job = await get_job(session=session, ws_id=ws_id, job_id=job_id)
     external = (job.payload or {}).get("external_id")
+    session.expunge(job)  # the cancel's UPDATE ... RETURNING must not hand back this stale copy
     job = await jobs.cancel(session=session, ws_id=ws_id, job_id=job_id)
     if external:
         failed = await openai_ft.cancel_remote(external)

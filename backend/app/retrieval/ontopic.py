@@ -125,7 +125,7 @@ class Calibration:
     w_usem: float = W_USEM
     w_unknown: float = W_UNKNOWN
     w_name: float = W_NAME
-    p_refuse: tuple[tuple[str, float], ...] = tuple(P_REFUSE.items())
+    p_refuse: tuple[tuple[str, float], ...] = tuple(sorted(P_REFUSE.items()))
 
     def threshold(self, strictness: str) -> float:
         table = dict(self.p_refuse)

@@ -55,6 +55,9 @@ export function AppShell() {
               <NavLink to={`/w/${wsId}/members`} className="nav-link">
                 <UsersIcon /> {t("nav.members")}
               </NavLink>
+              <NavLink to={`/w/${wsId}/finetune`} className="nav-link">
+                <GearIcon /> {t("nav.finetune")}
+              </NavLink>
             </>
           )}
           <NavLink to="/workspaces" end className="nav-link">
