@@ -157,7 +157,7 @@ def main() -> None:
                      help="create the workspace named --workspace when there is none (admin owner, demo member)")
     ft = sub.add_parser("finetune-adapter", help="train a retrieval adapter for a workspace in this process")
     ft.add_argument("--workspace", required=True)
-    ft.add_argument("--activate", choices=["if_better", "never"], default="if_better")
+    ft.add_argument("--activate", choices=["if_better", "never"], default="never")
     ft.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
                     help="a hyper-parameter (rank, epochs, lr, tau, decay, batch, holdout_pct, sentences_per_entry)")
     ad = sub.add_parser("adapter", help="list, activate or roll back a workspace's adapters")

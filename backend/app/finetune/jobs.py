@@ -29,7 +29,7 @@ from app.retrieval.ontopic import DEFAULT_CALIBRATION
 ADAPTER_KIND = "finetune_adapter"
 EMBED_BATCH = 64
 DEFAULTS = {"rank": 16, "epochs": 10, "lr": 0.001, "tau": 0.05, "decay": 0.001, "batch": 128, "holdout_pct": 20,
-            "sentences_per_entry": 1, "patience": 3, "min_gain": 0.005, "activate": "if_better", "seed": 0}
+            "sentences_per_entry": 1, "patience": 3, "min_gain": 0.005, "activate": "never", "seed": 0}
 
 
 class DataError(Exception):

@@ -4,14 +4,13 @@ import uuid
 from typing import Literal
 
 from fastapi import APIRouter, Query
-from fastapi.responses import PlainTextResponse
 
 from app.core.db import SessionDep
 from app.core.deps import CurrentWorkspace
 from app.finetune import openai_ft, service
 from app.finetune import data as ft_data
 from app.finetune.schemas import (AdapterList, AdapterRead, ChatDatasetReport, ChatModelList, ChatModelRead,
-                                  DatasetPreview, EventRead, FinetuneCreate, FinetuneJobList, FinetuneJobRead,
+                                  DatasetFile, DatasetPreview, EventRead, FinetuneCreate, FinetuneJobList, FinetuneJobRead,
                                   MetricRead, RollbackRead)
 from app.jobs.schemas import JobRead
 
@@ -70,16 +69,14 @@ async def preview(ws: CurrentWorkspace, session: SessionDep, holdout_pct: int = 
                                  sentences_per_entry=sentences_per_entry)
 
 
-@router.get("/dataset.jsonl", response_class=PlainTextResponse,
-            responses={200: {"content": {"application/x-ndjson": {}}, "description": "JSON Lines"}})
+@router.get("/dataset.jsonl", response_model=DatasetFile)
 async def download(ws: CurrentWorkspace, session: SessionDep, holdout_pct: int = Query(20, ge=2, le=60),
                    sentences_per_entry: int = Query(1, ge=0, le=10)):
-    """Download the adapter's training set (one pseudo-query a line with its entry and split)."""
+    """The adapter's training set as a JSON Lines file to save (one pseudo-query a line with its entry and split)."""
     ws.require_owner()
     body = await service.dataset_jsonl(session=session, ws_id=ws.id, holdout_pct=holdout_pct,
                                        sentences_per_entry=sentences_per_entry)
-    return PlainTextResponse(body, media_type="application/x-ndjson",
-                             headers={"Content-Disposition": 'attachment; filename="adapter-train.jsonl"'})
+    return DatasetFile(filename="adapter-train.jsonl", lines=body.count("\n"), content=body)
 
 
 @router.get("/chat-dataset", response_model=ChatDatasetReport)
@@ -91,16 +88,15 @@ async def chat_dataset(ws: CurrentWorkspace, session: SessionDep):
     return ChatDatasetReport(examples=len(examples), errors=errors, stats=stats)
 
 
-@router.get("/chat-dataset.jsonl", response_class=PlainTextResponse,
-            responses={200: {"content": {"application/x-ndjson": {}}, "description": "JSON Lines"}})
+@router.get("/chat-dataset.jsonl", response_model=DatasetFile)
 async def chat_dataset_download(ws: CurrentWorkspace, session: SessionDep,
                                 format: Literal["openai", "lora"] = "openai"):
-    """Download the chat set: for the OpenAI API, or for local LoRA trainers of Qwen2.5-7B-Instruct."""
+    """The chat set as a JSON Lines file to save: for the OpenAI API, or for local LoRA trainers of
+    Qwen2.5-7B-Instruct."""
     ws.require_owner()
     examples = await ft_data.chat_examples(session, ws.id)
     body = openai_ft.to_jsonl(examples) if format == "openai" else openai_ft.to_lora_jsonl(examples)
-    return PlainTextResponse(body, media_type="application/x-ndjson",
-                             headers={"Content-Disposition": f'attachment; filename="chat-{format}.jsonl"'})
+    return DatasetFile(filename=f"chat-{format}.jsonl", lines=body.count("\n"), content=body)
 
 
 @router.get("/adapters", response_model=AdapterList)

@@ -20,7 +20,9 @@ class AdapterParams(BaseModel):
     sentences_per_entry: int = Field(1, ge=0, le=10)
     patience: int = Field(3, ge=1, le=50)
     min_gain: float = Field(0.005, ge=-1, le=1)  # below 0: activate whatever the result
-    activate: Literal["if_better", "never"] = "if_better"
+    # "never" by default: on the SmartStore FAQ a held-out gain on pseudo-queries came with a loss on real
+    # questions (docs/benchmarks.md), so a person decides after `make eval`
+    activate: Literal["if_better", "never"] = "never"
     seed: int = Field(0, ge=0, le=2**31)
 
 
@@ -126,3 +128,11 @@ class ChatModelRead(BaseModel):
 
 class ChatModelList(BaseModel):
     items: list[ChatModelRead]
+
+
+class DatasetFile(BaseModel):
+    """A JSON Lines file to save (the SPA offers `content` as a download named `filename`)."""
+
+    filename: str
+    lines: int
+    content: str

@@ -132,18 +132,17 @@ async def rollback(*, session: AsyncSession, ws_id: uuid.UUID, user_id: uuid.UUI
     """Go back to the adapter active before the current one, or to the plain model (audited); return it."""
     current = await session.scalar(select(RetrievalAdapter).where(RetrievalAdapter.workspace_id == ws_id,
                                                                   RetrievalAdapter.active))
+    if current is None:
+        raise AppError("No adapter is active.", code="adapter_not_active", status_code=409)
     previous = await session.scalar(
         select(RetrievalAdapter).where(RetrievalAdapter.workspace_id == ws_id, RetrievalAdapter.activated_at.is_not(None),
                                        ~RetrievalAdapter.active)
-        .where(RetrievalAdapter.activated_at < current.activated_at if current is not None else True)
+        .where(RetrievalAdapter.activated_at < current.activated_at)
         .order_by(RetrievalAdapter.activated_at.desc()).limit(1))
     await set_active(session, ws_id, previous.id if previous else None)
-    if previous is None and current is None:
-        await session.rollback()
-        raise AppError("No adapter is active.", code="adapter_not_active", status_code=409)
     record(session, actor_id=user_id, action="finetune.adapter.rollback", workspace_id=ws_id,
            target_type="retrieval_adapter", target_id=previous.id if previous else None,
-           detail={"from": str(current.id) if current else None,
+           detail={"from": str(current.id),
                    "to_version": previous.version if previous else None})
     await session.commit()
     active.forget(ws_id)

@@ -115,7 +115,7 @@ async def test_an_adapter_that_improves_is_activated_and_rollback_returns_to_the
     owner, ws = await _setup(client)
     # min_gain -1: any result counts as better, so both are activated in turn
     for _ in range(2):
-        await _launch(client, owner, ws, min_gain=-1.0)
+        await _launch(client, owner, ws, min_gain=-1.0, activate="if_better")
         await run_worker()
     items = (await client.get(f"/api/v1/workspaces/{ws}/finetune/adapters", headers=owner.headers)).json()["items"]
     assert [(a["version"], a["active"]) for a in items] == [(2, True), (1, False)]
@@ -230,4 +230,4 @@ async def test_the_training_set_is_previewed_and_downloaded_with_its_held_out_sp
     assert sum(c.get("question", 0) for c in preview["counts"].values()) == n
     assert {"train", "val", "test"} <= set(preview["counts"])
     r = await client.get(f"/api/v1/workspaces/{ws}/finetune/dataset.jsonl?holdout_pct=30", headers=owner.headers)
-    assert r.status_code == 200 and len(r.text.splitlines()) == preview["total"]
+    assert r.status_code == 200 and r.json()["lines"] == preview["total"] == len(r.json()["content"].splitlines())

@@ -153,6 +153,7 @@ async def test_the_chat_set_exports_for_local_lora_trainers(client):
     owner, ws = await _setup(client)
     r = await client.get(f"/api/v1/workspaces/{ws}/finetune/chat-dataset.jsonl?format=lora", headers=owner.headers)
     assert r.status_code == 200
-    rows = [json.loads(line) for line in r.text.splitlines()]
+    assert r.json()["filename"] == "chat-lora.jsonl"
+    rows = [json.loads(line) for line in r.json()["content"].splitlines()]
     assert len(rows) == 44
     assert all([m["role"] for m in row["messages"]] == ["system", "user", "assistant"] for row in rows)

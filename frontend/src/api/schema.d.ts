@@ -500,7 +500,8 @@ export interface paths {
         };
         /**
          * Chat Dataset Download
-         * @description Download the chat set: for the OpenAI API, or for local LoRA trainers of Qwen2.5-7B-Instruct.
+         * @description The chat set as a JSON Lines file to save: for the OpenAI API, or for local LoRA trainers of
+         *     Qwen2.5-7B-Instruct.
          */
         get: operations["chat_dataset_download_api_v1_workspaces__workspace_id__finetune_chat_dataset_jsonl_get"];
         put?: never;
@@ -560,7 +561,7 @@ export interface paths {
         };
         /**
          * Download
-         * @description Download the adapter's training set (one pseudo-query a line with its entry and split).
+         * @description The adapter's training set as a JSON Lines file to save (one pseudo-query a line with its entry and split).
          */
         get: operations["download_api_v1_workspaces__workspace_id__finetune_dataset_jsonl_get"];
         put?: never;
@@ -1256,6 +1257,18 @@ export interface components {
             poll_s: number;
             /** Suffix */
             suffix?: string | null;
+        };
+        /**
+         * DatasetFile
+         * @description A JSON Lines file to save (the SPA offers `content` as a download named `filename`).
+         */
+        DatasetFile: {
+            /** Content */
+            content: string;
+            /** Filename */
+            filename: string;
+            /** Lines */
+            lines: number;
         };
         /** DatasetPreview */
         DatasetPreview: {
@@ -4783,14 +4796,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description JSON Lines */
+            /** @description Successful Response */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/x-ndjson": unknown;
-                    "text/plain": string;
+                    "application/json": components["schemas"]["DatasetFile"];
                 };
             };
             /** @description Bad request */
@@ -4799,7 +4811,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/plain": components["schemas"]["ErrorRead"];
+                    "application/json": components["schemas"]["ErrorRead"];
                 };
             };
             /** @description Not logged in, or the token is invalid or expired */
@@ -4808,7 +4820,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/plain": components["schemas"]["ErrorRead"];
+                    "application/json": components["schemas"]["ErrorRead"];
                 };
             };
             /** @description The role does not allow it */
@@ -4817,7 +4829,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/plain": components["schemas"]["ErrorRead"];
+                    "application/json": components["schemas"]["ErrorRead"];
                 };
             };
             /** @description No such resource in this workspace (also for workspaces the caller is not a member of) */
@@ -4826,7 +4838,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/plain": components["schemas"]["ErrorRead"];
+                    "application/json": components["schemas"]["ErrorRead"];
                 };
             };
             /** @description Conflicts with the current state */
@@ -4835,7 +4847,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/plain": components["schemas"]["ErrorRead"];
+                    "application/json": components["schemas"]["ErrorRead"];
                 };
             };
             /** @description The request body is too large */
@@ -4844,7 +4856,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/plain": components["schemas"]["ErrorRead"];
+                    "application/json": components["schemas"]["ErrorRead"];
                 };
             };
             /** @description Unsupported file type */
@@ -4853,7 +4865,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/plain": components["schemas"]["ErrorRead"];
+                    "application/json": components["schemas"]["ErrorRead"];
                 };
             };
             /** @description The request failed validation */
@@ -4862,7 +4874,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/plain": components["schemas"]["ErrorRead"];
+                    "application/json": components["schemas"]["ErrorRead"];
                 };
             };
             /** @description The language model failed */
@@ -4871,7 +4883,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/plain": components["schemas"]["ErrorRead"];
+                    "application/json": components["schemas"]["ErrorRead"];
                 };
             };
             /** @description Overloaded; retry after Retry-After seconds */
@@ -4880,7 +4892,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/plain": components["schemas"]["ErrorRead"];
+                    "application/json": components["schemas"]["ErrorRead"];
                 };
             };
         };
@@ -5126,14 +5138,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description JSON Lines */
+            /** @description Successful Response */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/x-ndjson": unknown;
-                    "text/plain": string;
+                    "application/json": components["schemas"]["DatasetFile"];
                 };
             };
             /** @description Bad request */
@@ -5142,7 +5153,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/plain": components["schemas"]["ErrorRead"];
+                    "application/json": components["schemas"]["ErrorRead"];
                 };
             };
             /** @description Not logged in, or the token is invalid or expired */
@@ -5151,7 +5162,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/plain": components["schemas"]["ErrorRead"];
+                    "application/json": components["schemas"]["ErrorRead"];
                 };
             };
             /** @description The role does not allow it */
@@ -5160,7 +5171,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/plain": components["schemas"]["ErrorRead"];
+                    "application/json": components["schemas"]["ErrorRead"];
                 };
             };
             /** @description No such resource in this workspace (also for workspaces the caller is not a member of) */
@@ -5169,7 +5180,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/plain": components["schemas"]["ErrorRead"];
+                    "application/json": components["schemas"]["ErrorRead"];
                 };
             };
             /** @description Conflicts with the current state */
@@ -5178,7 +5189,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/plain": components["schemas"]["ErrorRead"];
+                    "application/json": components["schemas"]["ErrorRead"];
                 };
             };
             /** @description The request body is too large */
@@ -5187,7 +5198,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/plain": components["schemas"]["ErrorRead"];
+                    "application/json": components["schemas"]["ErrorRead"];
                 };
             };
             /** @description Unsupported file type */
@@ -5196,7 +5207,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/plain": components["schemas"]["ErrorRead"];
+                    "application/json": components["schemas"]["ErrorRead"];
                 };
             };
             /** @description The request failed validation */
@@ -5205,7 +5216,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/plain": components["schemas"]["ErrorRead"];
+                    "application/json": components["schemas"]["ErrorRead"];
                 };
             };
             /** @description The language model failed */
@@ -5214,7 +5225,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/plain": components["schemas"]["ErrorRead"];
+                    "application/json": components["schemas"]["ErrorRead"];
                 };
             };
             /** @description Overloaded; retry after Retry-After seconds */
@@ -5223,7 +5234,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/plain": components["schemas"]["ErrorRead"];
+                    "application/json": components["schemas"]["ErrorRead"];
                 };
             };
         };
