@@ -958,7 +958,7 @@ export interface components {
         AdapterParams: {
             /**
              * Activate
-             * @default if_better
+             * @default never
              * @enum {string}
              */
             activate: "if_better" | "never";
