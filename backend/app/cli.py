@@ -1,4 +1,5 @@
-"""Command line: `python -m app.cli seed | import FILE [--workspace WS [--create]] [--background]`."""
+"""Command line: `python -m app.cli seed | import FILE [--workspace WS [--create]] [--background]
+| finetune-adapter --workspace WS [--param k=v] | adapter list|activate|rollback --workspace WS [--version N]`."""
 
 import argparse
 import asyncio
@@ -94,6 +95,60 @@ async def import_cmd(path: str, ws_ref: str, background: bool = False, create: b
     print(f"\nimported {path}: {json.dumps(result)} in {time.perf_counter() - t0:.1f} s")
 
 
+async def finetune_cmd(ws_ref: str, params: dict) -> None:
+    """Train a retrieval adapter for a workspace in this process (the worker's job, step by step), printing its
+    log and report."""
+    from app.finetune import service
+    from app.finetune.models import FinetuneEvent
+    from app.jobs import runner
+    from app.jobs.registry import get_kind
+    from app.models import Job
+
+    ws_id = await resolve_workspace(ws_ref)
+    async with sessionmaker()() as session:
+        owner = await session.scalar(select(Membership.user_id).where(Membership.workspace_id == ws_id,
+                                                                      Membership.role == "owner"))
+        job = await service.launch(session=session, ws_id=ws_id, user_id=owner, kind="adapter", params=params)
+    kind, seen, t0 = get_kind(job.kind), 0, time.perf_counter()
+    while True:
+        async with sessionmaker()() as session:
+            row = await session.get(Job, job.id)
+            for e in (await session.scalars(select(FinetuneEvent).where(FinetuneEvent.job_id == job.id,
+                                                                        FinetuneEvent.id > seen)
+                                            .order_by(FinetuneEvent.id))).all():
+                seen = e.id
+                print(f"  [{time.perf_counter() - t0:6.1f} s] {e.message}", flush=True)
+        if row.status in ("succeeded", "failed", "cancelled"):
+            break
+        await runner.run(kind, {}, str(job.id), row.step)
+    print(json.dumps({"status": row.status, "error": row.error, "seconds": round(time.perf_counter() - t0, 1),
+                      **row.result}, ensure_ascii=False, indent=1))
+
+
+async def adapter_cmd(ws_ref: str, action: str, version: int | None) -> None:
+    """Activate an adapter version of a workspace, or roll back (as the workspace owner, audited)."""
+    from app.finetune import service
+    from app.finetune.models import RetrievalAdapter
+
+    ws_id = await resolve_workspace(ws_ref)
+    async with sessionmaker()() as session:
+        owner = await session.scalar(select(Membership.user_id).where(Membership.workspace_id == ws_id,
+                                                                      Membership.role == "owner"))
+        if action == "activate":
+            row = await session.scalar(select(RetrievalAdapter).where(RetrievalAdapter.workspace_id == ws_id,
+                                                                      RetrievalAdapter.version == version))
+            if row is None:
+                sys.exit(f"No adapter version {version}.")
+            await service.activate(session=session, ws_id=ws_id, user_id=owner, adapter_id=row.id)
+            print(f"activated adapter v{version}")
+        elif action == "rollback":
+            row = await service.rollback(session=session, ws_id=ws_id, user_id=owner)
+            print(f"active now: {f'v{row.version}' if row else 'the plain model'}")
+        else:
+            for r in await service.adapters(session=session, ws_id=ws_id):
+                print(f"v{r.version}{' (active)' if r.active else ''}: {json.dumps(r.report, ensure_ascii=False)}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="sangdam")
     sub = parser.add_subparsers(dest="cmd", required=True)
@@ -104,6 +159,15 @@ def main() -> None:
     imp.add_argument("--background", action="store_true", help="queue an import job for the worker")
     imp.add_argument("--create", action="store_true",
                      help="create the workspace named --workspace when there is none (admin owner, demo member)")
+    ft = sub.add_parser("finetune-adapter", help="train a retrieval adapter for a workspace in this process")
+    ft.add_argument("--workspace", required=True)
+    ft.add_argument("--activate", choices=["if_better", "never"], default="never")
+    ft.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
+                    help="a hyper-parameter (rank, epochs, lr, tau, decay, batch, holdout_pct, sentences_per_entry)")
+    ad = sub.add_parser("adapter", help="list, activate or roll back a workspace's adapters")
+    ad.add_argument("action", choices=["list", "activate", "rollback"])
+    ad.add_argument("--workspace", required=True)
+    ad.add_argument("--version", type=int)
     args = parser.parse_args()
 
     async def run() -> None:
@@ -112,6 +176,12 @@ def main() -> None:
                 await seed()
             elif args.cmd == "import":
                 await import_cmd(args.file, args.workspace, args.background, args.create)
+            elif args.cmd == "finetune-adapter":
+                params = {"activate": args.activate} | {k: json.loads(v) for k, v in
+                                                         (p.split("=", 1) for p in args.param)}
+                await finetune_cmd(args.workspace, params)
+            elif args.cmd == "adapter":
+                await adapter_cmd(args.workspace, args.action, args.version)
         finally:
             from app.core.queue import close_queue
 

@@ -37,12 +37,13 @@ def _scoped_routers() -> list[APIRouter]:
     from app.admin.workspace_router import router as dashboard_router
     from app.chat.router import router as chat_router
     from app.documents.router import router as documents_router
+    from app.finetune.router import router as finetune_router
     from app.jobs.router import router as jobs_router
     from app.knowledge.router import router as knowledge_router
     from app.templates.router import router as templates_router
 
     return [workspace_scoped, knowledge_router, jobs_router, chat_router, documents_router, templates_router,
-            dashboard_router]
+            dashboard_router, finetune_router]
 
 
 @asynccontextmanager

@@ -365,8 +365,8 @@ class JobUpload(Base):
 
 
 
-import app.admin.models  # noqa: E402,F401  (the admin domain's tables join the metadata)
-import app.documents.models  # noqa: E402,F401 - the documents domain's tables join this metadata
-
-# Domains with tables of their own (kept beside their code); imported here so metadata holds every table.
+# Domains with tables of their own (kept beside their code); imported here so the metadata holds every table.
+import app.admin.models  # noqa: E402,F401
+import app.documents.models  # noqa: E402,F401
+import app.finetune.models  # noqa: E402,F401
 import app.templates.models  # noqa: E402,F401

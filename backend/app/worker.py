@@ -7,7 +7,8 @@ from app.core.queue import redis_settings
 from app.jobs.runner import arq_functions
 from app.jobs.sweeper import sweep, sweep_cron
 
-DOMAINS = ("app.knowledge.jobs", "app.documents.jobs")  # each registers its kinds on import
+DOMAINS = ("app.knowledge.jobs", "app.documents.jobs", "app.finetune.jobs",
+           "app.finetune.openai_ft")  # each registers its kinds on import
 
 
 def functions() -> list:

@@ -13,6 +13,7 @@ import { ChatPage } from "./routes/ChatPage";
 import { DocumentsPage } from "./routes/DocumentsPage";
 import { KnowledgePage } from "./routes/KnowledgePage";
 import { LoginPage } from "./routes/LoginPage";
+import { FinetunePage } from "./routes/FinetunePage";
 import { MembersPage } from "./routes/MembersPage";
 import { RequireAuth } from "./routes/RequireAuth";
 import { SettingsPage } from "./routes/SettingsPage";
@@ -78,6 +79,7 @@ export function AppRoutes() {
           <Route path="templates/documents/:documentId" element={<GeneratedDocumentPage />} />
           <Route path="dashboard" element={<WorkspaceDashboardPage />} />
           <Route path="review" element={<ReviewPage />} />
+          <Route path="finetune" element={<FinetunePage />} />
           <Route path="*" element={<StatusPage kind="notFound" />} />
         </Route>
         <Route path="admin" element={<AdminPage />} />

@@ -8,6 +8,14 @@ MORE = object()  # a step's return value when the job has more to do: the runner
 
 
 @dataclass(frozen=True)
+class Later:
+    """A step's return value when the job has more to do later: the next step is enqueued `seconds` from now
+    (polling an external job on a schedule without holding a worker)."""
+
+    seconds: float
+
+
+@dataclass(frozen=True)
 class JobKind:
     """One kind of job. `step(step)` does a bounded piece of the work, keeping its place in the job's payload,
     and returns MORE or the job's result (a dict)."""

@@ -22,7 +22,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from app.core.config import get_settings
 from app.core.db import sessionmaker
 from app.core.queue import get_queue
-from app.jobs.registry import MORE, JobKind, kinds
+from app.jobs.registry import MORE, JobKind, Later, kinds
 from app.models import Job
 
 log = logging.getLogger(__name__)
@@ -42,9 +42,10 @@ def delivery_id(job_id: uuid.UUID, step: int, tag: int | str = 0) -> str:
     return f"{job_id}:{step}:{tag}"
 
 
-async def enqueue(kind: str, job_id: uuid.UUID, step: int, tag: int | str = 0) -> None:
-    """Hand a step of a job to arq."""
-    await (await get_queue()).enqueue_job(kind, str(job_id), step, _job_id=delivery_id(job_id, step, tag))
+async def enqueue(kind: str, job_id: uuid.UUID, step: int, tag: int | str = 0, defer_s: float = 0) -> None:
+    """Hand a step of a job to arq (to run `defer_s` from now)."""
+    await (await get_queue()).enqueue_job(kind, str(job_id), step, _job_id=delivery_id(job_id, step, tag),
+                                          _defer_by=defer_s or None)
 
 
 class Step:
@@ -184,8 +185,8 @@ async def run(kind: JobKind, ctx: dict, job_id: str, step: int) -> None:
     except Exception as exc:
         await _failed(kind, job, me, exc)
     else:
-        if outcome is MORE:
-            await _advance(kind, job, me)
+        if outcome is MORE or isinstance(outcome, Later):
+            await _advance(kind, job, me, outcome.seconds if isinstance(outcome, Later) else 0)
         else:
             await finish(jid, me, "succeeded", result=outcome, error=None)
 
@@ -201,10 +202,11 @@ async def _failed(kind: JobKind, job: Job, runner: str, exc: Exception) -> None:
         raise Retry(defer=delay) from exc
 
 
-async def _advance(kind: JobKind, job: Job, runner: str) -> None:
-    """Count the step done and enqueue the next one (the sweeper enqueues it if this process dies first)."""
-    if await _release(job.id, runner, step=job.step + 1, attempts=0):
-        await enqueue(kind.name, job.id, job.step + 1)
+async def _advance(kind: JobKind, job: Job, runner: str, defer_s: float = 0) -> None:
+    """Count the step done and enqueue the next one, `defer_s` from now (the sweeper enqueues it if this process
+    dies first; a deferred step is no orphan until its time has come)."""
+    if await _release(job.id, runner, hold_s=defer_s + 5 if defer_s else 0, step=job.step + 1, attempts=0):
+        await enqueue(kind.name, job.id, job.step + 1, defer_s=defer_s)
 
 
 def _entry(kind: JobKind):

@@ -34,6 +34,8 @@ LOCAL = "local"            # runs inside this process, needs no endpoint
 EXTRACTIVE = "extractive"  # answers only from the retrieved sources, never invents text
 SIGNAL = "signal"          # an auxiliary embedding (on/off-topic signal); never a workspace's choice
 SHORTENED = "shortened"    # the API shortens its vectors to `dimensions` when asked
+ADAPTER = "adapter"        # a workspace's retrieval adapter over a base embedding model (app.finetune); it is
+                           # activated through the fine-tuning routes, never chosen as a workspace's model
 
 # Stored vectors need an HNSW index of their width (migrations 0001/0002); a workspace can only choose
 # embedding models of these widths. USE's 512 is indexed too, but only as the signal.
@@ -194,8 +196,9 @@ def _extra(item: dict[str, Any]) -> ModelSpec:
 
 
 def selectable(spec: ModelSpec) -> bool:
-    """Whether a workspace may choose this model (signals serve the pipeline, not a workspace)."""
-    return not spec.has(SIGNAL)
+    """Whether a workspace may choose this model (signals serve the pipeline, not a workspace; adapters are
+    activated, not chosen)."""
+    return not spec.has(SIGNAL) and not spec.has(ADAPTER)
 
 
 

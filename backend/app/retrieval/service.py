@@ -8,9 +8,11 @@ from dataclasses import dataclass
 from sqlalchemy import text
 
 from app.core.db import read
+from app.finetune import active as finetuned
 from app.llm.registry import get_embedding_model
 from app.retrieval import intent, thesaurus
 from app.retrieval.analysis import names, query_terms, respace, typo_variants
+from app.retrieval.ontopic import Calibration
 from app.workspaces.schemas import RetrievalSettings
 
 DENSE_DEPTH = 150  # chunks from the HNSW scan (~50 entries)
@@ -51,6 +53,8 @@ class SearchResult:
     n_chunks: int = 0  # indexed pieces in the workspace (the refusal band depends on it)
     unknown_share: float | None = None  # share of the query's lexemes absent from the knowledge (None: no lexemes)
     unknown_names: int = 0  # proper nouns / foreign words of the query the knowledge never uses ("아마존")
+    calibration: Calibration | None = None  # the on-topic constants of the query vectors' model version
+    model_version: str = ""  # that version (the question model, with the workspace's adapter if one is active)
 
 
 def vector_literal(v) -> str:
@@ -148,6 +152,10 @@ async def search(*, ws_id: uuid.UUID, query: str, settings: RetrievalSettings, l
     query, terms, joined = query_terms(query)
     words, extra = thesaurus.expand(terms, query) if settings.query_expansion else ([], [])
     qvec = await embedder.embed_query(thesaurus.expanded_query(query, words))
+    # --- fine-tuning hook (issue 16): the workspace's active retrieval adapter maps the question model's query
+    # vector, and the on-topic calibration of that model version comes with it (app/finetune/active.py) ---
+    qvec, calibration, model_version = await finetuned.query_vector(ws_id, embedder.provider, embedder.name, qvec)
+    # --- end of the fine-tuning hook ---
     uvec = await signal.embed_query(query)
     rows = (await read(text(_sql(embedder.dim, signal.dim)), {
         "ws": ws_id, "model": embedder.name, "umodel": signal.name, "qvec": vector_literal(qvec),
@@ -186,7 +194,7 @@ async def search(*, ws_id: uuid.UUID, query: str, settings: RetrievalSettings, l
         hits=hits, query_terms=terms, ms=(time.perf_counter() - t0) * 1000, usem_vector=list(map(float, uvec)),
         dense_top=_float(first.dense_top) if first else None, usem_top=_float(first.usem_top) if first else None,
         n_chunks=int(first.n_chunks or 0) if first else 0,
-        unknown_share=_unknown_share(len(known), typed),
+        unknown_share=_unknown_share(len(known), typed), calibration=calibration, model_version=model_version,
         unknown_names=sum(1 for n in names(query) if n in typed and n not in known and not thesaurus.knows(n)))
 
 

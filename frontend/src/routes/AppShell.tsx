@@ -75,6 +75,11 @@ export function AppShell() {
                   <BookIcon /> {t("nav.review")}
                 </NavLink>
               )}
+              {role === "owner" && (
+                <NavLink to={`/w/${wsId}/finetune`} className="nav-link">
+                  <GearIcon /> {t("nav.finetune")}
+                </NavLink>
+              )}
             </>
           )}
           <NavLink to="/workspaces" end className="nav-link">
