@@ -285,7 +285,11 @@ def main() -> None:
     ex.add_argument("command", nargs=argparse.REMAINDER)
     mig = sub.add_parser("migrate")
     mig.add_argument("--revision", default="")
-    args = parser.parse_args()
+    args, extra = parser.parse_known_args()
+    if extra and args.cmd != "test":
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    if extra:  # pytest options that come before any test path ("-q tests/x")
+        args.pytest_args = extra + args.pytest_args
     handler = {"run": cmd_run, "test": cmd_test, "exec": cmd_exec, "dev": cmd_dev, "migrate": cmd_migrate}[args.cmd]
     sys.exit(handler(args))
 
