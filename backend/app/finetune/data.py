@@ -28,12 +28,21 @@ def sentences(answer: str) -> list[str]:
     return [p.strip() for p in _SENTENCE.split(answer) if MIN_SENTENCE <= len(p.strip()) <= MAX_SENTENCE]
 
 
-def split_of(entry_id: uuid.UUID, holdout_pct: int) -> str:
-    """"train", "val" or "test": a stable hash of the entry id; `holdout_pct` percent are held out."""
-    h = int(hashlib.sha256(str(entry_id).encode()).hexdigest()[:8], 16)
-    if h % 100 >= holdout_pct:
-        return "train"
-    return "val" if (h // 100) % 2 == 0 else "test"
+def _hash(entry_id: uuid.UUID) -> int:
+    return int(hashlib.sha256(str(entry_id).encode()).hexdigest()[:8], 16)
+
+
+def splits(entry_ids: list[uuid.UUID], holdout_pct: int) -> dict[uuid.UUID, str]:
+    """"train", "val" or "test" per entry from a stable hash of its id: `holdout_pct` percent (at least two
+    entries) are held out, and the held-out ones alternate val / test in hash order, so a small knowledge
+    base still has both (a hash parity alone left one of them empty for some 44-entry workspaces)."""
+    ranked = sorted(entry_ids, key=lambda e: (_hash(e) % 100, _hash(e)))
+    held = [e for e in ranked if _hash(e) % 100 < holdout_pct]
+    if len(held) < 2:
+        held = ranked[:min(2, len(ranked))]
+    out = dict.fromkeys(entry_ids, "train")
+    out.update({e: ("val" if i % 2 == 0 else "test") for i, e in enumerate(held)})
+    return out
 
 
 @dataclass
@@ -74,8 +83,9 @@ async def pseudo_queries(session: AsyncSession, ws_id: uuid.UUID, *, holdout_pct
             .order_by(KnowledgeChunk.ord))).all():
         pieces.setdefault(eid, []).append((cid, kind, body))
     out: list[PseudoQuery] = []
+    split_by_entry = splits([e[0] for e in entries], holdout_pct)
     for eid, question, answer in entries:
-        split = split_of(eid, holdout_pct)
+        split = split_by_entry[eid]
         own = pieces.get(eid, [])
         # The question keeps its own title in play (an anchor: real questions find their entry by its title);
         # a sentence loses its answer piece and an alias itself, so they must reach the entry another way.
