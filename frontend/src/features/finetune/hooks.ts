@@ -28,11 +28,18 @@ export function useFinetuneJobs(ws: string) {
   });
 }
 
-/** One job with its metrics (the loss curve) and log, polled every second while it runs. */
+/** One job with its metrics (the loss curve) and log, polled every second while it runs; when it ends, the
+ * adapter list is read again (a finished adapter job has just added a version). */
 export function useFinetuneJob(ws: string, id: string | null) {
+  const qc = useQueryClient();
   return useQuery({
     queryKey: ftKeys.job(ws, id ?? ""),
-    queryFn: () => api<FinetuneJob>(`${base(ws)}/jobs/${encodeURIComponent(id ?? "")}`),
+    queryFn: async () => {
+      const before = qc.getQueryData<FinetuneJob>(ftKeys.job(ws, id ?? ""));
+      const job = await api<FinetuneJob>(`${base(ws)}/jobs/${encodeURIComponent(id ?? "")}`);
+      if ((!before || running(before.job)) && !running(job.job)) void qc.invalidateQueries({ queryKey: ftKeys.adapters(ws) });
+      return job;
+    },
     enabled: !!id,
     refetchInterval: (q) => (running(q.state.data?.job) ? 1000 : false),
   });
