@@ -35,6 +35,8 @@ test.describe("a member", () => {
 test("the admin sees users, workspaces and usage", async ({ page }) => {
   await page.goto("/admin");
   await expect(page.getByRole("heading", { name: "플랫폼 관리" })).toBeVisible();
+  // The dashboard opens first (its charts have a journey of their own); usage is the next tab.
+  await page.getByRole("tab", { name: "사용량 (30일)" }).click();
   await expect(page.getByRole("table")).toContainText("스마트스토어 데모");
   await page.getByRole("tab", { name: "사용자" }).click();
   await expect(page.getByRole("table")).toContainText("demo@sangdam.dev");
