@@ -38,9 +38,13 @@ def _bounds(now: datetime) -> tuple[datetime, datetime, datetime, datetime]:
     return day, day + timedelta(days=1), month, next_month
 
 
-async def _usage(ws_id: uuid.UUID, *, counts_always: bool) -> QuotaRead | None:
+async def _usage(ws_id: uuid.UUID, *, counts_always: bool, session: AsyncSession | None = None) -> QuotaRead | None:
     day, next_day, month, next_month = _bounds(datetime.now(UTC))
-    row = (await read(text(_USAGE), {"ws": ws_id, "day": day, "month": month, "all": counts_always})).mappings().first()
+    params = {"ws": ws_id, "day": day, "month": month, "all": counts_always}
+    # Inside a request that already holds a connection, reuse it: a second one per request deadlocks the pool
+    # when a burst of requests each hold one and wait for another.
+    result = await session.execute(text(_USAGE), params) if session is not None else await read(text(_USAGE), params)
+    row = result.mappings().first()
     if row is None:
         return None
     return QuotaRead(workspace_id=ws_id, messages_per_day=row["messages_per_day"],
@@ -56,9 +60,9 @@ async def usage(*, ws_id: uuid.UUID) -> QuotaRead:
     return out
 
 
-async def check(*, ws_id: uuid.UUID) -> None:
+async def check(*, ws_id: uuid.UUID, session: AsyncSession | None = None) -> None:
     """Raise 429 quota_exceeded when the workspace has used up a quota (before any model call)."""
-    q = await _usage(ws_id, counts_always=False)
+    q = await _usage(ws_id, counts_always=False, session=session)
     if q is None:
         return
     now = datetime.now(UTC)

@@ -33,9 +33,9 @@ async def message_limit(ws: CurrentWorkspace) -> None:
                         message="질문을 너무 자주 보내고 있습니다. 잠시 후 다시 시도해 주세요.")
 
 
-async def quota_limit(ws: CurrentWorkspace) -> None:
+async def quota_limit(ws: CurrentWorkspace, session: SessionDep) -> None:
     """The workspace's quota (questions a day, tokens a month): 429 quota_exceeded with Retry-After past it."""
-    await quotas.check(ws_id=ws.id)
+    await quotas.check(ws_id=ws.id, session=session)  # on the request's own connection
 
 
 async def session_limit(ws: CurrentWorkspace) -> None:
