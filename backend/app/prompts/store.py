@@ -1,6 +1,8 @@
 """Stored prompts: the built-ins as version 1, new immutable versions, and label moves (each one audited)."""
 
+import asyncio
 import uuid
+import weakref
 from datetime import UTC, datetime
 
 from sqlalchemy import func, select, text
@@ -14,6 +16,10 @@ from app.prompts import variables
 from app.prompts.defaults import DEFAULTS, DESCRIPTIONS
 
 _ensured: set[str] = set()  # keys this process has already synced with defaults.py
+# One sync at a time per process (and event loop): a cold process's first burst of answers waits here for the one
+# doing it, instead of each holding a pooled connection while it queues on the advisory lock (50 at once
+# exhausted the pool).
+_locks: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock]" = weakref.WeakKeyDictionary()
 
 
 async def ensure(key: str) -> None:
@@ -25,6 +31,14 @@ async def ensure(key: str) -> None:
         return
     if key not in DEFAULTS:
         raise NotFound(f"No prompt named {key}.")
+    lock = _locks.setdefault(asyncio.get_running_loop(), asyncio.Lock())
+    async with lock:
+        if key not in _ensured:
+            await _sync(key)
+            _ensured.add(key)
+
+
+async def _sync(key: str) -> None:
     async with sessionmaker()() as s:
         await s.execute(text("select pg_advisory_xact_lock(hashtext('sangdam.prompts.ensure'))"))
         prompt = (await s.execute(select(Prompt).where(Prompt.key == key))).scalar_one_or_none()
@@ -43,7 +57,6 @@ async def ensure(key: str) -> None:
             elif newest is not None and label.version_id == newest.id:
                 label.previous_version_id, label.version_id = label.version_id, version.id
         await s.commit()
-    _ensured.add(key)
 
 
 async def ensure_all() -> None:
