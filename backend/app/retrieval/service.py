@@ -9,7 +9,7 @@ from sqlalchemy import text
 
 from app.core.db import read
 from app.llm.registry import get_embedding_model
-from app.retrieval import intent, thesaurus
+from app.retrieval import intent, subject, thesaurus
 from app.retrieval.analysis import names, query_terms, respace, typo_variants
 from app.workspaces.schemas import RetrievalSettings
 
@@ -32,6 +32,9 @@ class Hit:
     dense: float  # best cosine of the workspace model over the entry's chunks
     usem: float = 0.0  # best USE cosine over the entry's chunks
     keyword: float = 0.0  # best BM25 over the entry's chunks
+    overview: float = 0.0  # how much the entry is the guide to a whole task (knowledge/structure.py)
+    title_cover: float | None = None  # IDF share of the query's words its title holds (subject.py)
+    cover: float | None = None  # IDF share of the query's subject words the whole entry holds
 
 
 @dataclass
@@ -45,6 +48,7 @@ class SearchResult:
     n_chunks: int = 0  # indexed pieces in the workspace (the refusal band depends on it)
     unknown_share: float | None = None  # share of the query's lexemes absent from the knowledge (None: no lexemes)
     unknown_names: int = 0  # proper nouns / foreign words of the query the knowledge never uses ("아마존")
+    subject: float | None = None  # IDF share of the query's subject words the first entry holds (None: none)
 
 
 def vector_literal(v) -> str:
@@ -65,7 +69,7 @@ WITH dense_chunks AS (
 ), corpus AS (  -- chunks with lexemes (kept by the lexicon triggers, migration 0003)
     SELECT df::float8 AS n FROM knowledge_lexicon WHERE workspace_id = :ws AND lexeme = ''
 ), terms AS (  -- the query's lexemes with their BM25 IDF (thesaurus expansions weighted down)
-    SELECT k.lexeme, sangdam_lexeme_dim(k.lexeme) AS dim,
+    SELECT k.lexeme, sangdam_lexeme_dim(k.lexeme) AS dim, ln(1 + (corpus.n - k.df + 0.5) / (k.df + 0.5)) AS plain_idf,
            q.weight * ln(1 + (corpus.n - k.df + 0.5) / (k.df + 0.5)) AS idf,
            q.weight = 1 AND NOT k.lexeme = ANY(CAST(:joined AS text[])) AS typed
     FROM unnest(CAST(:lexemes AS text[]), CAST(:weights AS float8[])) AS q(lexeme, weight)
@@ -108,7 +112,18 @@ WITH dense_chunks AS (
 )
 SELECT e.id, e.question, e.answer, e.category, e.related, r.dense, r.usem, r.bm25, r.score, r.dense_top,
        r.usem_top,
-       (SELECT n FROM corpus) AS n_chunks, (SELECT array_agg(lexeme) FROM terms WHERE typed) AS known_terms
+       (SELECT n FROM corpus) AS n_chunks, (SELECT array_agg(lexeme) FROM terms WHERE typed) AS known_terms,
+       e.overview,
+       -- the query's lexemes (and their formal forms) each entry holds: in its title, anywhere (subject.py)
+       ARRAY(SELECT DISTINCT l FROM knowledge_chunks c, unnest(tsvector_to_array(c.lexemes)) l
+             WHERE c.entry_id = e.id AND c.workspace_id = :ws AND c.kind = 'question'
+               AND l = ANY(CAST(:lexemes AS text[]))) AS in_title,
+       ARRAY(SELECT DISTINCT l FROM knowledge_chunks c, unnest(tsvector_to_array(c.lexemes)) l
+             WHERE c.entry_id = e.id AND c.workspace_id = :ws AND c.lexemes IS NOT NULL
+               AND l = ANY(CAST(:lexemes AS text[]))) AS in_entry,
+       (SELECT json_object_agg(lexeme, plain_idf) FROM terms) AS term_idf,
+       (SELECT json_object_agg(t.lexeme, k.df) FROM terms t
+        JOIN knowledge_lexicon k ON k.workspace_id = :ws AND k.lexeme = t.lexeme) AS term_df
 FROM ranked r JOIN knowledge_entries e ON e.id = r.entry_id AND e.workspace_id = :ws
 ORDER BY r.score DESC, r.dense DESC
 """
@@ -140,19 +155,25 @@ async def search(*, ws_id: uuid.UUID, query: str, settings: RetrievalSettings, l
         "dense_depth": DENSE_DEPTH, "lex_depth": LEX_DEPTH, "w_dense": W_DENSE, "w_usem": W_USEM,
         "w_lex": 0.6 * settings.hybrid_weight, "lim": max(want, intent.RERANK_DEPTH),
     })).all()
-    hits = [Hit(entry_id=r[0], question=r[1], answer=r[2], category=r[3], related=r[4] or [],
-                dense=float(r[5] or 0), usem=float(r[6] or 0), keyword=float(r[7] or 0), score=float(r[8] or 0))
-            for r in rows]
-    # Sibling entries share a topic; the kind of answer asked for decides between them (intent.py).
-    asked = intent.question_types(respace(asking) if asking else query) if settings.question_types else frozenset()
-    if asked:
-        for h in hits:
-            h.score += intent.WEIGHT * intent.overlap(asked, h.question)
-        hits.sort(key=lambda h: (h.score, h.dense), reverse=True)
-    hits = hits[:want]
     first = rows[0] if rows else None  # the per-query columns repeat on every row
-    known = set(first.known_terms or []) if first else set()
     typed = [t for t in terms if t not in joined]  # the query's own words (compounds and expansions left out)
+    idf = (first.term_idf or {}) if first else {}
+    nouns = subject.subject_terms(terms, (first.term_df or {}) if first else {},
+                                  int(first.n_chunks or 0) if first else None)
+    hits = [Hit(entry_id=r[0], question=r[1], answer=r[2], category=r[3], related=r[4] or [],
+                dense=float(r[5] or 0), usem=float(r[6] or 0), keyword=float(r[7] or 0), score=float(r[8] or 0),
+                overview=float(r.overview or 0), title_cover=subject.cover(terms, idf, frozenset(r.in_title)),
+                cover=subject.cover(nouns, idf, frozenset(r.in_entry)))
+            for r in rows]
+    # Sibling entries share a topic; the kind of answer asked for decides between them (intent.py), and a
+    # question naming only the task the guide's title names asks for the guide (subject.py).
+    asked = intent.question_types(respace(asking) if asking else query) if settings.question_types else frozenset()
+    for h in hits:
+        h.score += intent.WEIGHT * intent.overlap(asked, h.question) if asked else 0.0
+        h.score += subject.overview_bonus(h.overview, h.title_cover)
+    hits.sort(key=lambda h: (h.score, h.dense), reverse=True)
+    hits = hits[:want]
+    known = set(first.known_terms or []) if first else set()
     if fix_typos and first is not None and len(known) < len(typed):
         fixes = await _typo_fixes(ws_id, [t for t in typed if t not in known and not thesaurus.knows(t)])
         corrected = query
@@ -168,7 +189,8 @@ async def search(*, ws_id: uuid.UUID, query: str, settings: RetrievalSettings, l
         dense_top=_float(first.dense_top) if first else None, usem_top=_float(first.usem_top) if first else None,
         n_chunks=int(first.n_chunks or 0) if first else 0,
         unknown_share=_unknown_share(len(known), typed),
-        unknown_names=sum(1 for n in names(query) if n in typed and n not in known and not thesaurus.knows(n)))
+        unknown_names=sum(1 for n in names(query) if n in typed and n not in known and not thesaurus.knows(n)),
+        subject=hits[0].cover if hits else None)
 
 
 TYPO_MIN_DF = 3  # a correction must be a word the knowledge uses more than in passing
