@@ -197,12 +197,13 @@ async def _decide(ws_id: uuid.UUID, result: SearchResult,
                                                                        uvec=result.usem_vector)
     decision = ontopic.decide(ontopic.OnTopicSignals(usem_max=usem, dense_top=dense,
                                                      unknown_share=result.unknown_share,
-                                                     unknown_names=result.unknown_names),
+                                                     unknown_names=result.unknown_names,
+                                                     subject=result.subject),
                               settings.qa.offtopic_strictness, n_pieces=result.n_chunks)
     on = decision.on_topic and (dense is None or dense >= settings.retrieval.score_threshold)
     out = {"on_topic": on, "reason": decision.reason, "confidence": round(decision.confidence, 3),
            "dense_top": dense, "usem": usem, "unknown_share": result.unknown_share,
-           "unknown_names": result.unknown_names}
+           "unknown_names": result.unknown_names, "subject": result.subject}
     return out if dense is not None else out | {"usem_max": usem}
 
 
