@@ -132,6 +132,10 @@ class KnowledgeEntry(Base):
     related: Mapped[list] = mapped_column(JSONB, nullable=False, default=list, server_default="[]")
     content_hash: Mapped[str] = mapped_column(String(64), nullable=False)
     position: Mapped[int | None] = mapped_column(Integer)  # place in its source file (follow-ups read the order)
+    # Structure within the workspace's knowledge (knowledge/structure.py), recomputed after each import:
+    # how much the entry reads as the guide to a whole task (0..1), and how many entries concern that task.
+    overview: Mapped[float] = mapped_column(Float, nullable=False, default=0.0, server_default="0")
+    siblings: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
     created_at: Mapped[datetime] = _created()
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now(), nullable=False)

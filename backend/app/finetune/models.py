@@ -118,6 +118,7 @@ class OnTopicCalibration(Base):
     w_usem: Mapped[float] = mapped_column(Float, nullable=False)
     w_unknown: Mapped[float] = mapped_column(Float, nullable=False)
     w_name: Mapped[float] = mapped_column(Float, nullable=False)
+    w_elsewhere: Mapped[float] = mapped_column(Float, nullable=False, default=0.0, server_default="0")
     p_refuse: Mapped[dict] = mapped_column(JSONB, nullable=False)
     source: Mapped[str] = mapped_column(String(20), nullable=False, default="fitted")
     detail: Mapped[dict] = mapped_column(JSONB, nullable=False, default=dict, server_default="{}")

@@ -11,7 +11,7 @@ from app.core.db import sessionmaker
 from app.jobs import service as jobs
 from app.jobs.registry import MORE, register
 from app.jobs.runner import Step
-from app.knowledge import ingest
+from app.knowledge import ingest, structure
 from app.knowledge.cleaning import CleanEntry, clean_all
 from app.knowledge.parsing import KnowledgeFormatError, load_knowledge
 from app.models import Job, JobUpload, KnowledgeEntry
@@ -61,6 +61,7 @@ async def import_file(*, session: AsyncSession, ws_id: uuid.UUID, filename: str,
     indexed = await count_changed(session, ws_id, entries)
     await ingest.upsert_entries(session=session, ws_id=ws_id, entries=entries, progress=progress,
                                 defer_answers=defer_answers)
+    await structure.refresh(session=session, ws_id=ws_id)
     await session.commit()
     if indexed:
         await _analyze(session)
@@ -114,6 +115,8 @@ async def _index_entries(step: Step, session: AsyncSession, upload: JobUpload):
                                           first_position=offset)
     if offset + len(handled) < len(entries):
         return MORE
+    await structure.refresh(session=session, ws_id=ws_id)  # which entries are guides to a task, among all
+    await session.commit()
     if state["indexed"]:
         await _analyze(session)
     pending = await ingest.pending_vectors(session, ws_id)

@@ -6,7 +6,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import Conflict, NotFound
-from app.knowledge import ingest
+from app.knowledge import ingest, structure
 from app.knowledge.cleaning import CleanEntry
 from app.knowledge.schemas import CategoryCount, EntryCreate, EntryUpdate
 from app.models import KnowledgeEntry
@@ -55,6 +55,7 @@ async def create_entry(*, session: AsyncSession, ws_id: uuid.UUID, body: EntryCr
     if existing:
         raise Conflict("An entry with this question already exists.")
     entry = await ingest.upsert_entries(session=session, ws_id=ws_id, entries=[clean], first_position=None)
+    await structure.refresh(session=session, ws_id=ws_id)
     await session.commit()
     return entry[0]
 
@@ -66,6 +67,7 @@ async def update_entry(*, session: AsyncSession, ws_id: uuid.UUID, entry_id: uui
     for field, value in body.model_dump(exclude_unset=True).items():
         setattr(entry, field, value.strip() if isinstance(value, str) else value)
     await ingest.reindex_entry(session=session, ws_id=ws_id, entry=entry)
+    await structure.refresh(session=session, ws_id=ws_id)
     await session.commit()
     await session.refresh(entry)  # updated_at is set by the database (onupdate) and expired after the flush
     return entry
@@ -75,4 +77,6 @@ async def delete_entry(*, session: AsyncSession, ws_id: uuid.UUID, entry_id: uui
     """Delete an entry and its chunks."""
     entry = await get_entry(session=session, ws_id=ws_id, entry_id=entry_id)
     await session.delete(entry)
+    await session.flush()
+    await structure.refresh(session=session, ws_id=ws_id)
     await session.commit()

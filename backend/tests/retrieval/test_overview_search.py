@@ -1,0 +1,75 @@
+"""Broad questions get the guide to the task, specific ones their case; an everyday question that shares one
+word with an entry is refused (issue 18). On the demo knowledge, with a guide entry added."""
+
+import dataclasses
+import uuid
+
+import pytest
+from sqlalchemy import select
+
+from app.chat.pipeline import plan_answer
+from app.core.db import sessionmaker
+from app.knowledge import service as knowledge
+from app.knowledge.schemas import EntryCreate
+from app.models import KnowledgeEntry
+from app.retrieval import ontopic, subject
+from app.workspaces.service import load_settings
+
+GUIDE = "★ 상품 등록하는 방법"
+GUIDE_ANSWER = (
+    "판매할 상품을 등록하는 메뉴입니다. 1. 판매자센터 > 상품관리 > 상품 등록으로 이동합니다. "
+    "2. 카테고리를 고르고 상품명을 입력합니다. 3. 판매가, 재고 수량, 옵션을 설정합니다. "
+    "4. 대표 이미지와 상세 설명을 올립니다. 5. 배송비와 반품 정보를 확인한 뒤 저장합니다."
+)
+FOOD = "음식이나 식품도 스토어에 등록해 판매할 수 있나요?"
+HOMEWORK = "세금 계산 공식 알려줘 수학 숙제야"
+
+
+@pytest.fixture
+async def with_guide(demo_search):
+    async with sessionmaker()() as s:
+        await knowledge.create_entry(session=s, ws_id=demo_search.ws_id, body=EntryCreate(
+            question=GUIDE, answer=GUIDE_ANSWER, category="상품 등록", related=[]))
+    return demo_search
+
+
+async def _overview(ws_id: uuid.UUID) -> dict[str, float]:
+    async with sessionmaker()() as s:
+        rows = await s.execute(select(KnowledgeEntry.question, KnowledgeEntry.overview)
+                               .where(KnowledgeEntry.workspace_id == ws_id))
+        return dict(rows.all())
+
+
+async def test_adding_a_guide_scores_it_as_the_overview_of_its_task(with_guide):
+    scores = await _overview(with_guide.ws_id)
+    assert scores[GUIDE] > 0.8
+    assert max(score for question, score in scores.items() if question != GUIDE) <= subject.OVERVIEW_FLOOR
+
+
+async def test_a_broad_question_ranks_the_guide_first_and_a_specific_one_its_case(with_guide, monkeypatch):
+    broad = await with_guide("상품 등록은 어떻게 하나요?")
+    assert broad.hits[0].question == GUIDE
+    specific = await with_guide("식품도 스토어에 등록해서 팔 수 있어요?")
+    assert specific.hits[0].question == FOOD
+    # The guide wins the broad question by its structure, not by its words alone.
+    monkeypatch.setattr(subject, "W_OVERVIEW", 0.0)
+    plain = await with_guide("상품 등록은 어떻게 하나요?")
+    assert plain.hits[0].question != GUIDE
+
+
+async def test_an_everyday_question_sharing_one_word_is_refused(with_guide):
+    async with sessionmaker()() as s:
+        settings = await load_settings(session=s, ws_id=with_guide.ws_id)
+    # "세금" is a word of the tax-invoice entry; the question is homework.
+    refused = await plan_answer(ws_id=with_guide.ws_id, settings=settings, history=[], message=HOMEWORK)
+    d = refused.decision
+    assert refused.refused and d["subject"] is not None and d["subject"] < 0.5
+    # The subject signal is what refuses it: had the entry held the question's subject, it would be answered.
+    held = ontopic.OnTopicSignals(usem_max=d["usem"], dense_top=d["dense_top"], unknown_share=d["unknown_share"],
+                                  unknown_names=d["unknown_names"], subject=1.0)
+    pieces = (await with_guide(HOMEWORK)).n_chunks
+    assert not ontopic.decide(dataclasses.replace(held, subject=d["subject"]), n_pieces=pieces).on_topic
+    assert ontopic.decide(held, n_pieces=pieces).on_topic
+    answered = await plan_answer(ws_id=with_guide.ws_id, settings=settings, history=[],
+                                 message="음식도 스토어에서 팔 수 있나요?")
+    assert not answered.refused and answered.cited[0].question == FOOD
