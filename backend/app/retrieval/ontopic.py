@@ -155,9 +155,11 @@ def p_offtopic(dense_top: float, usem_max: float, unknown_share: float | None, n
     # A smaller knowledge base sits lower on e5's scale (size_shift); read its scores as if it were full size.
     dense = dense_top + size_shift(n_pieces)
     unknown = c.w_unknown * (unknown_share or 0.0) + c.w_name * (unknown_names > 0)
-    # The share of the question's known words the best entry lacks: an everyday question sharing one word.
-    elsewhere = 1.0 - subject if subject is not None else 0.0
-    z = c.bias + c.w_dense * dense + c.w_usem * usem_max + c.w_elsewhere * elsewhere + unknown * unknown_weight(n_pieces)
+    # The share of the question's known words the best entry lacks: an everyday question sharing one word. A small
+    # knowledge base scatters a real question's words over its few entries as it leaves them unknown, so this
+    # counts by the same size weight.
+    elsewhere = c.w_elsewhere * (1.0 - subject) if subject is not None else 0.0
+    z = c.bias + c.w_dense * dense + c.w_usem * usem_max + (unknown + elsewhere) * unknown_weight(n_pieces)
     return 1 / (1 + math.exp(-max(-50.0, min(50.0, z))))
 
 
