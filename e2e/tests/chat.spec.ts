@@ -83,3 +83,34 @@ test("sessions can be renamed, searched and deleted", async ({ page }) => {
   await expect(sessions.getByRole("link", { name: title })).toHaveCount(0);
   await expect(page).toHaveURL(/\/chat$/);
 });
+
+test("the brief's dialogues: starter questions, a yes that takes the first offer, a greeting, a way back", async ({ page }) => {
+  // A new conversation opens with questions to start with, each a click away from its answer.
+  await page.getByRole("link", { name: "새 대화" }).first().click();
+  const starters = page.getByRole("group", { name: "이런 질문으로 시작해 보세요" }).getByRole("button");
+  await expect(starters.first()).toBeVisible();
+  const starter = (await starters.first().innerText()).trim();
+  await starters.first().click();
+  await expect(page.getByRole("article", { name: "나" }).last()).toHaveText(starter);
+  const first = assistantMessages(page).last();
+  await waitForAnswer(first);
+  await first.getByRole("button", { name: /출처 \d+개/ }).click();
+  await expect(first.getByRole("list", { name: /출처/ })).toContainText(starter);
+
+  // "네 알려주세요" takes the first follow-up offered.
+  const offered = (await first.getByRole("group", { name: "이어서 물어보기" }).getByRole("button").first().innerText()).trim();
+  const yes = await ask(page, "네 알려주세요");
+  await yes.getByRole("button", { name: /출처 \d+개/ }).click();
+  await expect(yes.getByRole("list", { name: /출처/ }).getByRole("listitem").first()).toContainText(offered);
+
+  // Thanks get a friendly reply, not a refusal.
+  const thanks = await ask(page, "고마워요");
+  await expect(thanks.getByText("답변 범위 밖")).toHaveCount(0);
+  await expect(thanks.getByRole("group", { name: "이어서 물어보기" }).getByRole("button").first()).toBeVisible();
+
+  // An off-topic question is refused with one way back into the domain.
+  const refused = await ask(page, "오늘 저녁에 여의도 가려는데 맛집 추천좀 해줄래?");
+  await expect(refused.getByText("답변 범위 밖")).toBeVisible();
+  await expect(refused.getByRole("group", { name: "이어서 물어보기" }).getByRole("button")).toHaveCount(1);
+  await shot(page, "chat-brief-dialogues");
+});

@@ -14,10 +14,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.chat import events as ev
 from app.chat import followups as next_steps
-from app.chat import guard
+from app.chat import guard, offers
 from app.chat.answer import Extractive, Generative, Grounding, strategy
 from app.chat.contextualize import Turn
-from app.chat.pipeline import Plan, plan_answer, source_dicts
+from app.chat.pipeline import HELPER_TIMEOUT_S, Plan, plan_answer, source_dicts
 from app.core import admission
 from app.core.config import get_settings
 from app.core.db import sessionmaker
@@ -160,6 +160,9 @@ class Answer:
             finally:
                 self._streaming = False
             state["status"] = "complete"
+            if plan.offer_pool and isinstance(answer, Generative) and not plan.refused:
+                plan.followups = await _offers(self.ws_id, self.settings, answer.model, plan, self.content,
+                                               "".join(parts))
             if plan.followups:
                 emit(ev.Followups(followups=plan.followups))
             latency = await self._save(plan, parts, state)
@@ -242,6 +245,8 @@ def _chunks(ws_id: uuid.UUID, settings: WorkspaceSettingsRead, answer: Extractiv
     if plan.smalltalk is not None:
         return _single(plan.smalltalk), "smalltalk"
     if plan.refused:
+        if plan.offer_pool and isinstance(answer, Generative):
+            return _refusal_with_bridge(ws_id, settings, answer.model, plan, content), "refusal"
         return _single(_refusal_text(ws_id, settings, plan)), "refusal"
     options = ChatOptions(model=settings.qa.chat_model or None, temperature=settings.qa.temperature,
                           timeout_s=get_settings().llm_timeout_seconds)
@@ -258,6 +263,37 @@ def _chunks(ws_id: uuid.UUID, settings: WorkspaceSettingsRead, answer: Extractiv
         protected = guard.instructions(system, allowed=[profile.refusal_message, profile.display_name])
         chunks = guard.guarded(chunks, protected, replacement=profile.refusal_message)
     return chunks, answer.provider
+
+
+async def _offers(ws_id: uuid.UUID, settings: WorkspaceSettingsRead, model, plan: Plan, question: str,
+                  answered: str) -> list[dict]:
+    """The chat model picks and words the follow-ups among the knowledge's candidates (chat/offers.py)."""
+    prompt = await active_prompt("chat.followups", ws_id=ws_id)
+    title = plan.cited[0].question if plan.cited else ""
+    out = await offers.choose(model=model, template=prompt.template, candidates=plan.offer_pool,
+                              count=settings.qa.followup_count, timeout_s=HELPER_TIMEOUT_S,
+                              chat_model=prompt.model or settings.qa.chat_model or None, options=prompt.options,
+                              question=question, answered=f"{title}\n{answered[:400]}".strip())
+    return out.items
+
+
+async def _refusal_with_bridge(ws_id: uuid.UUID, settings: WorkspaceSettingsRead, model, plan: Plan,
+                               question: str) -> AsyncIterator[ChatChunk]:
+    """The refusal at once, then the way back the chat model picks and words (chat/offers.py); the local
+    choice, worded by the suggestion template, when it picks none or fails."""
+    yield ChatChunk(text=settings.profile.refusal_message)
+    prompt = await active_prompt("chat.bridge", ws_id=ws_id)
+    out = await offers.choose(model=model, template=prompt.template, candidates=plan.offer_pool, count=1,
+                              timeout_s=HELPER_TIMEOUT_S, chat_model=prompt.model or settings.qa.chat_model or None,
+                              options=prompt.options, question=question)
+    plan.followups = out.items[:1]
+    if plan.followups:
+        offer = plan.followups[0].get("offer")
+        if offer is None:
+            _, suggestion = await active_template("chat.suggestion", ws_id=ws_id)
+            offer = suggestion.format(question=plan.followups[0]["question"].rstrip("?？. "))
+        yield ChatChunk(text="\n\n" + offer)
+    yield ChatChunk(usage=Usage(0, 0), finish_reason="stop")
 
 
 async def _single(text: str | Awaitable[str]) -> AsyncIterator:

@@ -23,6 +23,7 @@ from app.workspaces.schemas import RetrievalSettings
 RARE_SHARE = 0.005  # a word in at most this share of the titles (and at least one) is the question's own subject
 MAX_SUBJECT_WORDS = 4
 _NOUN_TAGS = ("NNG", "NNP", "SL", "SH")
+NEAR_CANDIDATES, START_CANDIDATES = 5, 3  # ways back offered to a chat model to choose from
 
 _DF = text("""
 SELECT w, (SELECT count(*) FROM knowledge_entries e WHERE e.workspace_id = :ws AND strpos(e.question, w) > 0) AS n,
@@ -65,14 +66,18 @@ def grounded(hit: Hit, subject: list[str]) -> bool:
     return any(w in hit.question or hit.answer.count(w) >= 2 for w in subject)
 
 
+async def _subject(ws_id: uuid.UUID, message: str) -> list[str]:
+    words = nouns(message)
+    if not words:
+        return []
+    rows = (await read(_DF, {"ws": ws_id, "words": words})).all()
+    total = rows[0].total if rows else 0
+    return subject_words(words, {r.w: r.n for r in rows}, total)
+
+
 async def suggestion(*, ws_id: uuid.UUID, message: str, settings: RetrievalSettings) -> dict | None:
     """The one question a refusal offers: an entry about the question's subject, else the first starter."""
-    words = nouns(message)
-    subject: list[str] = []
-    if words:
-        rows = (await read(_DF, {"ws": ws_id, "words": words})).all()
-        total = rows[0].total if rows else 0
-        subject = subject_words(words, {r.w: r.n for r in rows}, total)
+    subject = await _subject(ws_id, message)
     if subject:
         found = await search(ws_id=ws_id, query=" ".join(subject), settings=settings, limit=5)
         hit = next((h for h in found.hits if grounded(h, subject)), None)
@@ -80,6 +85,19 @@ async def suggestion(*, ws_id: uuid.UUID, message: str, settings: RetrievalSetti
             return {"question": hit.question, "entry_id": str(hit.entry_id)}
     first = await starters(ws_id=ws_id, count=1)
     return first[0] if first else None
+
+
+async def candidates(*, ws_id: uuid.UUID, message: str, settings: RetrievalSettings,
+                     near: int = NEAR_CANDIDATES, start: int = START_CANDIDATES) -> list[dict]:
+    """Ways back for a chat model to choose from (chat/offers.py): the entries nearest the question's subject
+    (tied or not: the model judges the tie), then starter questions."""
+    subject = await _subject(ws_id, message)
+    out: list[dict] = []
+    if subject or nouns(message):
+        found = await search(ws_id=ws_id, query=" ".join(subject) or message, settings=settings, limit=near)
+        out = [{"question": h.question, "entry_id": str(h.entry_id)} for h in found.hits[:near]
+               if h.document_id is None]
+    return out + [s for s in await starters(ws_id=ws_id, count=start) if s not in out]
 
 
 async def starters(*, ws_id: uuid.UUID, count: int = 4) -> list[dict]:

@@ -22,6 +22,7 @@ MAX_CITED = 3
 FRAGMENT_WEIGHT = 0.5
 CONTEXT_DEPTH = 20  # candidates per list when the message is also searched in context
 AMBIGUOUS_GAP = 1.0  # fused-score gap between the first two under which the runner-up is offered second
+OFFER_POOL = 3  # with a chat model: candidates beyond the offers it may choose instead (chat/offers.py)
 HELPER_TIMEOUT_S = 10  # the short model calls around the answer (rewrite, re-rank, offers); on timeout skipped
 IN_CONTEXT = {"high": "medium", "medium": "low", "low": "low"}  # the refusal level for a message read in context
 
@@ -43,6 +44,8 @@ class Plan:
     links: list[str] = field(default_factory=list)  # other entries' titles inside the cited answer (offered instead)
     smalltalk: str | None = None  # the reply to a greeting, thanks or "아니요 괜찮아요" (no retrieval ran)
     followed_from: uuid.UUID | None = None  # the entry answered before, when this answers one of its follow-ups
+    # With a chat model: the knowledge's candidates it picks the offers from (chat/offers.py), local order first.
+    offer_pool: list[dict] = field(default_factory=list)
 
 
 def _source_dict(h: Hit) -> dict:
@@ -81,21 +84,23 @@ async def _rewrite(ws_id: uuid.UUID, settings: WorkspaceSettingsRead, model: Cha
 
 
 async def _followups(ws_id: uuid.UUID, settings: WorkspaceSettingsRead, cited: list[Hit], hits: list[Hit],
-                     close: bool = False, done: frozenset[str] = frozenset()) -> next_steps.Suggestions:
+                     close: bool = False, done: frozenset[str] = frozenset(),
+                     pool: int = 0) -> next_steps.Suggestions:
     """Next questions: the next steps of the cited entry's task (chat/followups.py); after a close call the
-    runner-up (the entry the user may have meant) is offered second."""
+    runner-up (the entry the user may have meant) is offered second. `pool` more candidates come after them,
+    for a chat model to choose from."""
     count = settings.qa.followup_count
     if count <= 0 or not cited:
         return next_steps.Suggestions([], [])
     top = cited[0]
     model = get_embedding_model(settings.retrieval.embedding_provider, settings.retrieval.embedding_model).name
     found = await next_steps.for_entry(ws_id=ws_id, cited=next_steps.Entry(top.entry_id, top.question, top.category),
-                                       model=model, count=count + len(done))
+                                       model=model, count=count + pool + len(done))
     ranked = [(uuid.UUID(f["entry_id"]), f["question"]) for f in found.followups]
     # Entries the conversation already answered are no next step (after "네 알려주세요", the entry before it).
     answered = [h for h in hits if str(h.entry_id) in done] + cited
-    return next_steps.Suggestions(order_followups(answered, [r for r in ranked if str(r[0]) not in done], hits, count,
-                                                  close), found.inline_titles)
+    return next_steps.Suggestions(order_followups(answered, [r for r in ranked if str(r[0]) not in done], hits,
+                                                  count + pool, close), found.inline_titles)
 
 
 def order_followups(cited: list[Hit], ranked: list[tuple[uuid.UUID, str]], hits: list[Hit], count: int,
@@ -177,23 +182,31 @@ async def plan_answer(*, ws_id: uuid.UUID, settings: WorkspaceSettingsRead,
     if not refused and choosing and settings.retrieval.llm_rerank and model is not None:
         hits, decision, rerank_ms = await _rerank(ws_id, settings, model, resolved.query, hits, decision)
     links: list[str] = []
+    offer_pool: list[dict] = []
     if refused:
         # The way back: an entry about what the question is about, else the workspace's first starter question.
         cited: list[Hit] = []
         way_back = await bridge.suggestion(ws_id=ws_id, message=message, settings=settings.retrieval)
         followups = [way_back] if way_back else []
+        if model is not None and settings.qa.llm_followups and settings.qa.followup_count > 0:
+            # the model picks among more ways back (chat/offers.py)
+            pool = await bridge.candidates(ws_id=ws_id, message=message, settings=settings.retrieval)
+            offer_pool = followups + [c for c in pool if c not in followups]
     else:
         # An extractive answer quotes one entry, so it cites that one; a model may use close runners-up.
         cited = _cite(hits, settings.retrieval.top_k) if model is not None else hits[:1]
         done = frozenset(e for t in history if t.role == "assistant" for e in t.cited)
         # Follow-ups are FAQ questions; a document piece is no question to suggest.
+        extra = OFFER_POOL if model is not None and settings.qa.llm_followups else 0
         suggested = await _followups(ws_id, settings, [h for h in cited if h.document_id is None],
-                                     [h for h in hits if h.document_id is None], close, done)
-        followups, links = suggested.followups, suggested.inline_titles
+                                     [h for h in hits if h.document_id is None], close, done, extra)
+        count = settings.qa.followup_count
+        followups, links = suggested.followups[:count], suggested.inline_titles
+        offer_pool = suggested.followups if extra and count > 0 else []
     how = f"{resolved.how}+context" if context else resolved.how
     return Plan(standalone_query=resolved.query, how=how, hits=hits, cited=cited, refused=refused,
                 followups=followups, retrieval_ms=result.ms + (context.ms if context else 0), rewrite_ms=rewrite_ms,
-                rerank_ms=rerank_ms, decision=decision, links=links,
+                rerank_ms=rerank_ms, decision=decision, links=links, offer_pool=offer_pool,
                 followed_from=_followed_from(history, pinned) if pinned is not None else None)
 
 

@@ -60,8 +60,17 @@ class SourceRead(BaseModel):
 
 
 class FollowupRead(BaseModel):
-    question: str
+    question: str  # the entry's question: what a click asks
     entry_id: str | None
+    offer: str | None = None  # with a chat model: the question worded as an offer ("…안내해드릴까요?"), shown instead
+
+    @model_serializer(mode="wrap")
+    def _offer_only_when_worded(self, handler):
+        """A follow-up without an offer reads back as it was streamed (no offer field)."""
+        out = handler(self)
+        if self.offer is None:
+            out.pop("offer", None)
+        return out
 
 
 class StarterList(BaseModel):

@@ -84,12 +84,47 @@ TEMPLATE_SECTION = """당신은 {display_name}의 문서 작성 도우미입니�
 [참고 자료]
 {sources}"""
 
+# With a chat model, after an answer: the model picks the next steps among the knowledge's candidates and words
+# each as an offer (chat/offers.py). A reply line is "number. offer"; anything else keeps the local order.
+FOLLOWUPS = """상담봇이 방금 [사용자 질문]에 [답한 도움말]로 답했습니다. 사용자가 이어서 가장 알고 싶어 할 다음 단계를
+[후보 질문]에서 최대 {count}개 고르세요. 같은 일을 계속 하는 데 필요한 것(서류, 절차, 기간, 비용 등)을 먼저 고르고,
+방금 답한 내용과 같은 질문이나 비슷한 질문 여럿은 고르지 마세요.
+고른 후보마다 한 줄에 "번호. 제안 문장"을 쓰세요. 제안 문장은 상담원이 먼저 권하는 짧은 물음으로 쓰세요
+(예: 2. 등록에 필요한 서류 안내해드릴까요?). 후보에 없는 내용은 쓰지 마세요.
+
+[사용자 질문]
+{question}
+
+[답한 도움말]
+{answered}
+
+[후보 질문]
+{candidates}
+
+[다음 단계]"""
+
+# With a chat model, after a refusal: the model picks the one way back that ties the question's subject to the
+# knowledge, and words it (chat/offers.py). "0" keeps the local choice.
+BRIDGE = """사용자가 이 상담봇이 다루지 않는 질문을 했습니다. 질문의 주제를 [후보 질문] 중 하나와 이어 주는
+제안을 하나 고르세요. 주제와 직접 이어지는 후보가 있으면 그것을 고르고 (예: 음식 → 식품 판매, 반려동물 → 펫 상품),
+없으면 처음 시작하는 사람에게 맞는 후보를 고르세요.
+"번호. 제안 문장" 한 줄만 쓰세요. 제안 문장은 질문의 주제를 넣은 짧은 물음으로 쓰세요
+(예: 3. 음식도 스토어 등록이 가능한지 궁금하신가요?). 후보에 없는 내용은 쓰지 마세요.
+
+[사용자 질문]
+{question}
+
+[후보 질문]
+{candidates}
+
+[제안]"""
+
 # After a refusal, the line offering the nearest question the knowledge can answer (no model needed).
 SUGGESTION = "혹시 '{question}'에 대해 궁금하신가요?"
 
 DEFAULTS = {"chat.system": CHAT_SYSTEM, "chat.rewrite": REWRITE, "retrieval.rerank": RERANK,
             "chat.suggestion": SUGGESTION, "documents.summary": DOCUMENT_SUMMARY, "documents.refine": DOCUMENT_REFINE,
-            "templates.section": TEMPLATE_SECTION}
+            "templates.section": TEMPLATE_SECTION, "chat.followups": FOLLOWUPS, "chat.bridge": BRIDGE}
 
 DESCRIPTIONS = {
     "chat.system": "The answer's system prompt (with a chat model): persona, rules and the cited entries.",
@@ -98,5 +133,7 @@ DESCRIPTIONS = {
     "chat.suggestion": "After a refusal, the line that offers the nearest question the knowledge answers.",
     "documents.summary": "Summarises a whole document in one pass, citing pages (with a chat model).",
     "documents.refine": "Refines a running summary with the next section of a long document (with a chat model).",
+    "chat.followups": "Picks the next steps among the knowledge's candidates and words them as offers (with a chat model).",
+    "chat.bridge": "After a refusal, picks the way back that ties the question's subject to the knowledge (with a chat model).",
     "templates.section": "Drafts a template's \"from knowledge\" section from the cited entries (with a chat model).",
 }

@@ -120,6 +120,9 @@ class QASettings(BaseModel):
     history_turns: int = Field(6, ge=0, le=20)
     followup_count: int = Field(3, ge=0, le=3)
     offtopic_strictness: Literal["low", "medium", "high"] = "medium"
+    # With a chat model configured, the model picks the follow-ups among the knowledge's candidates and words
+    # them as offers, and picks the refusal's way back (chat/offers.py): one short call after the answer.
+    llm_followups: bool = True
 
     @property
     def provider(self) -> str | None:

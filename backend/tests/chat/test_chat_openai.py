@@ -30,7 +30,7 @@ async def demo(client, fake_openai_env):
     ws = (await make_workspace(client, actor, "LLM 데모"))["id"]
     await clone_demo(ws)
     # These tests script each model call in order; the re-rank call has its own tests below.
-    await patch_settings(client, actor, ws, qa={"chat_provider": "openai", "temperature": 0.4},
+    await patch_settings(client, actor, ws, qa={"chat_provider": "openai", "llm_followups": False, "temperature": 0.4},
                          retrieval={"llm_rerank": False})
     return {"actor": actor, "ws": ws, "sid": await new_session(client, actor, ws), "fake": fake_openai_env,
             "entries": await entry_ids(ws)}

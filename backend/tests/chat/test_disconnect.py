@@ -17,7 +17,8 @@ async def test_disconnect_keeps_partial_answer_as_interrupted(client, fake_opena
     ws = (await make_workspace(client, actor))["id"]
     await clone_demo(ws)
     # one scripted model call: the answer (the re-rank call is tested in test_chat_openai.py)
-    await patch_settings(client, actor, ws, qa={"chat_provider": "openai"}, retrieval={"llm_rerank": False})
+    await patch_settings(client, actor, ws, qa={"chat_provider": "openai", "llm_followups": False},
+                         retrieval={"llm_rerank": False})
     sid = await new_session(client, actor, ws)
     fake_openai.reply(REPLY, stall_after=1, stall_s=8)
 

@@ -37,7 +37,8 @@ async def test_deleting_a_conversation_mid_answer_ends_every_stream_with_an_erro
     actor = await make_actor(client)
     ws = (await make_workspace(client, actor))["id"]
     await clone_demo(ws)
-    await patch_settings(client, actor, ws, qa={"chat_provider": "openai"}, retrieval={"llm_rerank": False})
+    await patch_settings(client, actor, ws, qa={"chat_provider": "openai", "llm_followups": False},
+                         retrieval={"llm_rerank": False})
     sid = await new_session(client, actor, ws)
     for _ in range(5):
         fake_openai.queue("chat", Script(text="네, 가능합니다. 조건을 안내해 드릴게요.", stall_after=1, stall_s=2))

@@ -37,7 +37,8 @@ async def settle(remote: httpx.AsyncClient) -> tuple[int, int]:
 async def openai_workspace(client, actor, **retrieval) -> str:
     ws = (await make_workspace(client, actor))["id"]
     await clone_demo(ws)
-    await patch_settings(client, actor, ws, qa={"chat_provider": "openai"}, retrieval={"llm_rerank": False} | retrieval)
+    await patch_settings(client, actor, ws, qa={"chat_provider": "openai", "llm_followups": False},
+                         retrieval={"llm_rerank": False} | retrieval)
     return ws
 
 

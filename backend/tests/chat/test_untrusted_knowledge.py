@@ -34,7 +34,7 @@ async def poisoned_workspace(client) -> dict:
 @pytest.fixture
 async def with_llm(client, fake_openai_env):
     found = await poisoned_workspace(client)
-    await patch_settings(client, found["actor"], found["ws"], qa={"chat_provider": "openai"},
+    await patch_settings(client, found["actor"], found["ws"], qa={"chat_provider": "openai", "llm_followups": False},
                          retrieval={"llm_rerank": False})
     return found | {"fake": fake_openai_env}
 

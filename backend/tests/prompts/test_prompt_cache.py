@@ -45,7 +45,8 @@ async def test_a_label_moved_through_one_api_process_changes_the_next_answer_of_
     owner = await make_actor(client)
     ws = (await make_workspace(client, owner))["id"]
     await clone_demo(ws)
-    await patch_settings(client, owner, ws, qa={"chat_provider": "openai"}, retrieval={"llm_rerank": False})
+    await patch_settings(client, owner, ws, qa={"chat_provider": "openai", "llm_followups": False},
+                         retrieval={"llm_rerank": False})
     sid = await new_session(client, owner, ws)
     marker = f"[다른 프로세스 {uuid.uuid4().hex[:8]}]"
 

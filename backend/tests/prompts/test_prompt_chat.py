@@ -27,7 +27,8 @@ async def workspace(client, *, llm: bool) -> dict:
     ws = (await make_workspace(client, owner))["id"]
     await clone_demo(ws)
     if llm:
-        await patch_settings(client, owner, ws, qa={"chat_provider": "openai"}, retrieval={"llm_rerank": False})
+        await patch_settings(client, owner, ws, qa={"chat_provider": "openai", "llm_followups": False},
+                             retrieval={"llm_rerank": False})
     return {"owner": owner, "ws": ws, "sid": await new_session(client, owner, ws)}
 
 

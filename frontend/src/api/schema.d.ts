@@ -2450,6 +2450,8 @@ export interface components {
         FollowupRead: {
             /** Entry Id */
             entry_id: string | null;
+            /** Offer */
+            offer?: string | null;
             /** Question */
             question: string;
         };
@@ -3301,6 +3303,11 @@ export interface components {
              * @default 6
              */
             history_turns: number;
+            /**
+             * Llm Followups
+             * @default true
+             */
+            llm_followups: boolean;
             /**
              * Offtopic Strictness
              * @default medium

@@ -230,6 +230,7 @@ function SettingsEditor({ ws, original, editable }: { ws: string; original: Work
           {num("qa", "temperature", "settings.temperature", "0.1", 0, 2)}
           {num("qa", "history_turns", "settings.history_turns", "1", 0, 20)}
           {num("qa", "followup_count", "settings.followup_count", "1", 0, 3)}
+          {toggle("qa", "llm_followups", "settings.llm_followups")}
           <Field label={t("settings.offtopic_strictness")} error={errorFor("qa.offtopic_strictness")}>
             <Select
               value={form.qa.offtopic_strictness}

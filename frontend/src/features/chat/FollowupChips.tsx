@@ -24,8 +24,9 @@ export function FollowupChips({
           className="chip"
           disabled={disabled}
           onClick={() => onPick(f)}
+          title={f.offer ? f.question : undefined}
         >
-          {f.question}
+          {f.offer ?? f.question}
         </button>
       ))}
     </div>

@@ -77,6 +77,16 @@ describe("MessageList", () => {
     expect(actions.onFollowup).toHaveBeenCalledWith({ question: "미성년자 판매자는 어떤 서류를 제출해야 하나요?", entry_id: "e2" });
   });
 
+  it("shows a model's offer on the chip and still asks the entry's question", async () => {
+    const offered = { question: "미성년자 판매자는 어떤 서류를 제출해야 하나요?", entry_id: "e2", offer: "필요한 서류 안내해드릴까요?" };
+    const list = messages.map((m) => (m.role === "assistant" && !m.refused ? { ...m, followups: [offered] } : m));
+    const actions = setup(list);
+    const chip = within(screen.getAllByRole("group", { name: "이어서 물어보기" })[0]).getByRole("button", { name: offered.offer });
+    expect(chip).toHaveAttribute("title", offered.question);
+    await userEvent.click(chip);
+    expect(actions.onFollowup).toHaveBeenCalledWith(offered);
+  });
+
   it("marks a refusal distinctly", () => {
     setup();
     const [answer, refusal] = screen.getAllByRole("article", { name: "상담봇" });

