@@ -157,3 +157,25 @@ async def test_disconnect_keeps_the_partial_summary_as_interrupted(client, fake_
     assert got and len(items) == 1
     assert items[0]["status"] == "interrupted" and items[0]["content"] == "".join(got)
     assert reply.startswith(items[0]["content"]) and items[0]["content"] != reply
+
+
+async def test_a_longer_document_embeds_only_the_sentences_of_its_most_central_pieces(client):
+    from app.documents import summary
+    from app.documents.chunking import chunk, sentences
+
+    owner = await make_actor(client)
+    ws = (await make_workspace(client, owner, "긴 요약"))["id"]
+    data = fx.make_long_pdf(16)
+    r = await client.post(f"/api/v1/workspaces/{ws}/documents", files={"file": ("긴 정책.pdf", data)},
+                          headers=owner.headers)
+    assert r.status_code == 201, r.text
+    await run_worker()
+    units = extract.extract(data, "p.pdf").units
+    every = {(s.text, s.page) for s in sentences(units)}
+    assert len(chunk(units)) > summary.PRESELECT_MIN  # more pieces than the pre-selection keeps
+
+    events = await summarize(client, owner, ws, r.json()["id"], length="short", format="bullets")
+    embedded = max(d["total"] for n, d in events if n == "progress")
+    assert embedded < len(every)  # only the chosen pieces' sentences were embedded
+    cited = events[-1][1]["citations"]
+    assert len(cited) == 3 and all((c["text"], c["page"]) in every for c in cited)  # still the document's own
