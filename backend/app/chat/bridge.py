@@ -57,7 +57,7 @@ def nouns(message: str) -> list[str]:
 def subject_words(words: list[str], counts: dict[str, int], total: int) -> list[str]:
     """The words the knowledge's titles rarely use: what this question is about (pure)."""
     limit = max(1, int(RARE_SHARE * total))
-    return [w for w in words if counts.get(w, 0) <= limit][:MAX_SUBJECT_WORDS]
+    return [w for w in words if counts.get(w, 0) <= limit][-MAX_SUBJECT_WORDS:]
 
 
 def grounded(hit: Hit, subject: list[str]) -> bool:
@@ -76,8 +76,12 @@ async def _subject(ws_id: uuid.UUID, message: str) -> list[str]:
 
 
 async def suggestion(*, ws_id: uuid.UUID, message: str, settings: RetrievalSettings) -> dict | None:
-    """The one question a refusal offers: an entry about the question's subject, else the first starter."""
-    subject = await _subject(ws_id, message)
+    """The one question a refusal offers: an entry about the question's subject, else the first starter.
+
+    The subject is the head of what is asked: Korean puts it last ("주말에 볼 만한 영화 추천해줘": 영화), and the
+    rare words before it say when, where or for whom (주말, 친구, 내일), which an entry about them would not
+    answer."""
+    subject = (await _subject(ws_id, message))[-1:]
     if subject:
         found = await search(ws_id=ws_id, query=" ".join(subject), settings=settings, limit=5)
         hit = next((h for h in found.hits if grounded(h, subject)), None)

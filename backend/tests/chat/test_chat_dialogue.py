@@ -98,3 +98,16 @@ async def test_starter_questions_for_the_empty_chat_and_another_workspace_gets_4
     assert all(entries[i["question"]] == i["entry_id"] for i in items)
     stranger = await make_actor(client)
     assert (await client.get(f"/api/v1/workspaces/{ws}/chat/starters", headers=stranger.headers)).status_code == 404
+
+
+async def test_the_way_back_ties_to_what_is_asked_not_to_when_or_for_whom(client, demo):
+    """The subject of "주말에 볼 만한 영화 추천해줘" is 영화 (Korean puts the head last): an entry about 주말 is no
+    way back for it."""
+    actor, ws, sid = demo["actor"], demo["ws"], demo["sid"]
+    weekend = "주말에도 주문 발송 처리가 되나요?"
+    r = await client.post(f"/api/v1/workspaces/{ws}/knowledge", headers=actor.headers,
+                          json={"question": weekend, "answer": "주말에는 택배사 집하가 없어 월요일에 발송됩니다."})
+    assert r.status_code == 201, r.text
+    events = await ask(client, actor, ws, sid, "주말에 볼 만한 영화 추천해줘")
+    assert first(events, "done")["refused"] is True
+    assert [s["question"] for s in first(events, "followups")["followups"]] == [MINOR_SIGNUP]
