@@ -51,7 +51,7 @@ PROMPT_RESERVE = 600  # tokens of instructions around the text
 MIN_TEXT_TOKENS = 200  # the least text a pass gets, however small the context
 EMBED_BATCH = 64
 # Extractive: the document's most central indexed pieces are chosen first from their stored vectors, and only
-# their sentences are embedded (a 100-page PDF: ~4,000 sentences otherwise, minutes on a CPU).
+# their sentences are embedded (the bench's 100-page PDF: 1,200 sentences otherwise, 19.5 s before the first token).
 PRESELECT_MIN, PRESELECT_PER_SENTENCE = 12, 3
 _CITE = re.compile(r"\[p\.\s*(\d+)(?:\s*[-,~]\s*(\d+))?\]")
 
