@@ -124,9 +124,32 @@ async def _index_entries(step: Step, session: AsyncSession, upload: JobUpload):
     return None
 
 
+_STALE_DOCUMENTS = text("""
+SELECT d.id, d.version FROM documents d
+WHERE d.workspace_id = :ws AND d.status IN ('ready', 'indexing', 'queued')
+  AND NOT EXISTS (SELECT 1 FROM knowledge_chunks c WHERE c.workspace_id = :ws AND c.document_id = d.id
+                  AND c.embedding_model = :model)
+ORDER BY d.created_at, d.id
+""")
+
+
+async def _reindex_documents(session: AsyncSession, ws_id: uuid.UUID, user_id: uuid.UUID | None) -> int:
+    """Queue the indexing job of each document whose pieces the workspace's model has not embedded."""
+    from app.documents.service import KIND  # documents build on the knowledge index, not the other way round
+
+    embedder = await ingest.workspace_embedder(session, ws_id)
+    stale = (await session.execute(_STALE_DOCUMENTS, {"ws": ws_id, "model": embedder.name})).all()
+    for document_id, version in stale:
+        await jobs.create_and_enqueue(session=session, ws_id=ws_id, kind=KIND, user_id=user_id,
+                                      payload={"document_id": str(document_id), "version": version})
+    return len(stale)
+
+
 @register("reembed_knowledge")
 async def reembed_knowledge(step: Step):
-    """One step of a re-embedding: batches of entries, in creation order from where the last step stopped."""
+    """One step of a re-embedding: batches of entries, in creation order from where the last step stopped; then
+    every uploaded document whose pieces are not yet in the workspace's model gets its indexing job again (it
+    re-chunks and re-embeds the current version, and swaps its pieces in one transaction)."""
     ws_id, state = step.job.workspace_id, step.state
     async with sessionmaker()() as session:
         if "total" not in state:
@@ -134,7 +157,9 @@ async def reembed_knowledge(step: Step):
         while True:
             n, cursor = await ingest.reembed_next(session=session, ws_id=ws_id, after=state["cursor"])
             if not n:
-                return {"entries": state["reembedded"]}
+                if "documents" not in state:
+                    await step.save(documents=await _reindex_documents(session, ws_id, step.job.created_by))
+                return {"entries": state["reembedded"], "documents": state["documents"]}
             done = state["reembedded"] + n
             await step.progress(done, max(done, state["total"]), reembedded=done, cursor=cursor)
             if step.out_of_time():

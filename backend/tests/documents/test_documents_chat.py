@@ -72,3 +72,34 @@ async def test_a_deleted_document_is_no_longer_cited(client):
     assert r.status_code == 204
     sid = await new_session(client, owner, ws)
     assert all("document_id" not in s for s in sources_of(await ask(client, owner, ws, sid, fx.POINTS_QUESTION)))
+
+
+async def test_switching_the_embedding_model_reindexes_the_documents_too(client, fake_openai_env):
+    """The re-embedding job re-embeds the FAQ entries, then queues each document's indexing job again: its pieces
+    are searched in the new model's space like the entries (they were left in the old one before)."""
+    from sqlalchemy import func, select
+
+    from app.core.db import sessionmaker
+    from app.models import KnowledgeChunk
+
+    owner, ws, doc_id = await _with_policy(client, faq=True)
+    await patch_settings(client, owner, ws,
+                         retrieval={"embedding_provider": "openai", "embedding_model": "text-embedding-3-small"})
+    await run_worker()
+    jobs = (await client.get(f"/api/v1/workspaces/{ws}/jobs", headers=owner.headers)).json()["items"]
+    reembed = next(j for j in jobs if j["kind"] == "reembed_knowledge")
+    assert reembed["status"] == "succeeded" and reembed["result"]["documents"] == 1
+    assert [j["status"] for j in jobs if j["kind"] == "index_document"] == ["succeeded", "succeeded"]
+    async with sessionmaker()() as s:
+        models = dict((await s.execute(
+            select(KnowledgeChunk.embedding_model, func.count()).where(KnowledgeChunk.document_id == doc_id)
+            .group_by(KnowledgeChunk.embedding_model))).all())
+    assert set(models) == {"text-embedding-3-small", "use-multilingual-v3"}
+    doc = (await client.get(f"/api/v1/workspaces/{ws}/documents/{doc_id}", headers=owner.headers)).json()
+    assert doc["status"] == "ready"
+    # A second re-embedding with the same model finds nothing stale.
+    r = await client.post(f"/api/v1/workspaces/{ws}/knowledge/reembed", headers=owner.headers)
+    assert r.status_code == 202
+    await run_worker()
+    job = (await client.get(f"/api/v1/workspaces/{ws}/jobs/{r.json()['id']}", headers=owner.headers)).json()
+    assert job["status"] == "succeeded" and job["result"]["documents"] == 0

@@ -205,7 +205,7 @@ async def test_reembed_after_switching_embedding_model(client, fake_openai_env):
     job = await finished_job(client, owner, ws["id"], job_id)
     assert job["kind"] == "reembed_knowledge" and job["status"] == "succeeded", job
     assert job["progress"] == {"processed": entries, "total": entries, "stage": None}
-    assert job["result"] == {"entries": entries}
+    assert job["result"] == {"entries": entries, "documents": 0}
     async with sessionmaker()() as s:
         kinds = (await s.execute(select(KnowledgeChunk.embedding_model, KnowledgeChunk.embedding_dim, func.count())
                                  .where(KnowledgeChunk.workspace_id == uuid.UUID(ws["id"]))

@@ -62,7 +62,7 @@ async def test_a_reembed_resumes_where_it_stopped(client, monkeypatch):
     await run_worker()
     job = (await client.get(url(ws, f"/jobs/{r.json()['id']}"), headers=owner.headers)).json()
     assert job["status"] == "succeeded", job
-    assert job["result"] == {"entries": n} and job["error"] is None
+    assert job["result"] == {"entries": n, "documents": 0} and job["error"] is None
     assert job["progress"] == {"processed": n, "total": n, "stage": None}
     assert failures and len(indexed) == n and set(indexed.values()) == {1}  # every entry once, none again
 

@@ -226,7 +226,7 @@ async def test_changing_embedding_model_enqueues_reembed(client):
 
     await run_worker()  # the workspace is empty, so the job needs no embedding calls
     job = (await client.get(url(ws["id"], f"/jobs/{jobs[0]['id']}"), headers=owner.headers)).json()
-    assert job["status"] == "succeeded" and job["result"] == {"entries": 0}
+    assert job["status"] == "succeeded" and job["result"] == {"entries": 0, "documents": 0}
 
 
 async def test_delete_workspace_removes_its_data(client):
