@@ -2,8 +2,9 @@
 
 A refused question still has a subject ("건성 피부에 좋은 화장품 뭐 있어?": cosmetics). When the knowledge holds an
 entry about that subject, the refusal offers it ("화장품 라이브 시 유의사항"); otherwise it offers the workspace's
-first starter question (a subject the knowledge never names, "강아지 사료", needs a chat model: chat/offers.py). The subject is what the question names that the knowledge rarely names: everyday words that
-are also domain words ("오늘", "추천", "가격") say nothing about where to bridge, since every entry has them.
+first starter question (a subject the knowledge never names, "강아지 사료", needs a chat model: chat/offers.py).
+The subject is what the question names that the knowledge rarely names: everyday words that are also domain
+words ("오늘", "추천", "가격") say nothing about where to bridge, since every entry has them.
 An entry only bridges when it is about one of those subject words itself (in its title, or repeatedly in its
 answer): a vector neighbour alone is too weak a tie to put in front of someone who asked about something else.
 
