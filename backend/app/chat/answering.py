@@ -161,8 +161,11 @@ class Answer:
                 self._streaming = False
             state["status"] = "complete"
             if plan.offer_pool and isinstance(answer, Generative) and not plan.refused:
-                plan.followups = await _offers(self.ws_id, self.settings, answer.model, plan, self.content,
-                                               "".join(parts))
+                plan.followups, used = await _offers(self.ws_id, self.settings, answer.model, plan, self.content,
+                                                     "".join(parts))
+                state["usage"] = Usage(state["usage"].prompt_tokens + used.prompt_tokens,
+                                       state["usage"].completion_tokens + used.completion_tokens,
+                                       state["usage"].estimated or used.estimated)
             if plan.followups:
                 emit(ev.Followups(followups=plan.followups))
             latency = await self._save(plan, parts, state)
@@ -266,7 +269,7 @@ def _chunks(ws_id: uuid.UUID, settings: WorkspaceSettingsRead, answer: Extractiv
 
 
 async def _offers(ws_id: uuid.UUID, settings: WorkspaceSettingsRead, model, plan: Plan, question: str,
-                  answered: str) -> list[dict]:
+                  answered: str) -> tuple[list[dict], Usage]:
     """The chat model picks and words the follow-ups among the knowledge's candidates (chat/offers.py)."""
     prompt = await active_prompt("chat.followups", ws_id=ws_id)
     title = plan.cited[0].question if plan.cited else ""
@@ -274,7 +277,7 @@ async def _offers(ws_id: uuid.UUID, settings: WorkspaceSettingsRead, model, plan
                               count=settings.qa.followup_count, timeout_s=HELPER_TIMEOUT_S,
                               chat_model=prompt.model or settings.qa.chat_model or None, options=prompt.options,
                               question=question, answered=f"{title}\n{answered[:400]}".strip())
-    return out.items
+    return out.items, out.usage
 
 
 async def _refusal_with_bridge(ws_id: uuid.UUID, settings: WorkspaceSettingsRead, model, plan: Plan,
@@ -293,7 +296,7 @@ async def _refusal_with_bridge(ws_id: uuid.UUID, settings: WorkspaceSettingsRead
             _, suggestion = await active_template("chat.suggestion", ws_id=ws_id)
             offer = suggestion.format(question=plan.followups[0]["question"].rstrip("?？. "))
         yield ChatChunk(text="\n\n" + offer)
-    yield ChatChunk(usage=Usage(0, 0), finish_reason="stop")
+    yield ChatChunk(usage=out.usage, finish_reason="stop")
 
 
 async def _single(text: str | Awaitable[str]) -> AsyncIterator:

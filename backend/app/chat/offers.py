@@ -12,7 +12,7 @@ import re
 import time
 from dataclasses import dataclass
 
-from app.llm.base import ChatMessage, ChatModel, ChatOptions, LLMError
+from app.llm.base import ChatMessage, ChatModel, ChatOptions, LLMError, Usage
 
 MAX_OFFER = 80  # characters: an offer is one short line
 _LINE = re.compile(r"^\s*(?:[-*]\s*)?(\d{1,2})\s*(?:번)?\s*[.):|\-]\s*(.+?)\s*$")
@@ -24,6 +24,7 @@ class Offers:
     chosen: list[int]  # the candidate numbers the model picked (1-based), in its order
     ms: float = 0.0
     error: str | None = None
+    usage: Usage = Usage(0, 0)  # the call's tokens (the answer's usage includes them: quotas and cost read it)
 
 
 def candidates_text(candidates: list[dict]) -> str:
@@ -77,4 +78,5 @@ async def choose(*, model: ChatModel, template: str, candidates: list[dict], cou
     except LLMError as exc:
         return Offers(candidates[:count], [], (time.perf_counter() - t0) * 1000, exc.code)
     picks = parse(result.text, len(candidates), count)
-    return Offers(apply(candidates, picks, count), [k for k, _ in picks], (time.perf_counter() - t0) * 1000)
+    return Offers(apply(candidates, picks, count), [k for k, _ in picks], (time.perf_counter() - t0) * 1000,
+                  usage=result.usage)

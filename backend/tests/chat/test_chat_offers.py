@@ -60,8 +60,9 @@ async def test_the_model_picks_and_words_the_followups_among_the_knowledges_cand
     fake.reply(REPLY)
     local = first(await ask(client, demo["actor"], demo["ws"], demo["sid"], MINOR_SIGNUP), "followups")["followups"]
     fake.reset()
-    fake.reply(REPLY)
-    fake.reply("2. 등록에 필요한 서류 안내해드릴까요?\n5. 심사 기간도 안내해드릴까요?")
+    fake.reply(REPLY, prompt_tokens=300, completion_tokens=20)
+    fake.reply("2. 등록에 필요한 서류 안내해드릴까요?\n5. 심사 기간도 안내해드릴까요?", prompt_tokens=200,
+               completion_tokens=30)
     events = await ask(client, demo["actor"], demo["ws"], await new_session(client, demo["actor"], demo["ws"]),
                        MINOR_SIGNUP)
     answer, choice = fake.chat_requests
@@ -75,6 +76,8 @@ async def test_the_model_picks_and_words_the_followups_among_the_knowledges_cand
     assert got[0]["offer"] == "등록에 필요한 서류 안내해드릴까요?" and got[1]["offer"] == "심사 기간도 안내해드릴까요?"
     assert all(demo["entries"][f["question"]] == f["entry_id"] for f in got) and len(got) == 3
     assert streamed_text(events) == REPLY
+    # the call's tokens count with the answer's (quotas and cost read them)
+    assert first(events, "done")["usage"] == {"prompt_tokens": 500, "completion_tokens": 50}
     # the stored answer keeps the offers, and "네 알려주세요" takes the first one's entry
     fake.reply(REPLY)
     events = await ask(client, demo["actor"], demo["ws"], first(events, "meta")["session_id"], "네 알려주세요")
@@ -108,13 +111,15 @@ async def test_the_model_picks_and_words_the_refusals_way_back(client, demo):
     assert first(events, "followups")["followups"][0]["question"] == shown[0]  # the local choice leads the list
 
     fake.reset()
-    fake.reply(f"{shown.index(FOOD) + 1}. 음식도 스토어 등록이 가능한지 궁금하신가요?")
+    fake.reply(f"{shown.index(FOOD) + 1}. 음식도 스토어 등록이 가능한지 궁금하신가요?", prompt_tokens=150,
+               completion_tokens=15)
     events = await ask(client, demo["actor"], demo["ws"], demo["sid"], REFUSAL_QUESTION)
     way_back = first(events, "followups")["followups"]
     assert way_back == [{"question": FOOD, "entry_id": demo["entries"][FOOD],
                          "offer": "음식도 스토어 등록이 가능한지 궁금하신가요?"}]
     text = streamed_text(events)
     assert text.startswith("저는 ") and text.endswith("\n\n음식도 스토어 등록이 가능한지 궁금하신가요?")
+    assert first(events, "done")["usage"] == {"prompt_tokens": 150, "completion_tokens": 15}
 
 
 async def test_the_setting_turns_the_model_choice_off(client, demo):
