@@ -10,7 +10,7 @@ from app.chat import bridge, smalltalk
 from app.chat import followups as next_steps
 from app.chat.contextualize import Resolved, Turn, resolve
 from app.core.db import read
-from app.llm.base import ChatMessage, ChatModel, ChatOptions, LLMError
+from app.llm.base import ChatMessage, ChatModel, ChatOptions, LLMError, Usage
 from app.llm.registry import get_chat_model, get_embedding_model
 from app.models import KnowledgeEntry
 from app.prompts.service import active_prompt
@@ -46,6 +46,7 @@ class Plan:
     followed_from: uuid.UUID | None = None  # the entry answered before, when this answers one of its follow-ups
     # With a chat model: the knowledge's candidates it picks the offers from (chat/offers.py), local order first.
     offer_pool: list[dict] = field(default_factory=list)
+    helper_usage: Usage = Usage(0, 0)  # tokens of the model calls before the answer (rewrite, re-rank)
 
 
 def _source_dict(h: Hit) -> dict:
@@ -67,10 +68,10 @@ async def _entry_hit(ws_id: uuid.UUID, entry_id: uuid.UUID) -> Hit | None:
 
 
 async def _rewrite(ws_id: uuid.UUID, settings: WorkspaceSettingsRead, model: ChatModel | None, history: list[Turn],
-                   message: str, fallback: Resolved) -> Resolved:
+                   message: str, fallback: Resolved) -> tuple[Resolved, Usage]:
     """With an LLM, rewrite an elliptical message into a standalone question; keep the fallback on failure."""
     if fallback.how != "contextualized" or model is None:
-        return fallback
+        return fallback, Usage(0, 0)
     prompt = await active_prompt("chat.rewrite", ws_id=ws_id)
     convo = "\n".join(f"{'사용자' if t.role == 'user' else '상담봇'}: {t.content[:300]}" for t in history[-4:])
     try:
@@ -78,9 +79,9 @@ async def _rewrite(ws_id: uuid.UUID, settings: WorkspaceSettingsRead, model: Cha
                                       prompt.options(ChatOptions(model=settings.qa.chat_model or None, temperature=0,
                                                                  max_tokens=80, timeout_s=HELPER_TIMEOUT_S)))
     except LLMError:
-        return fallback
+        return fallback, Usage(0, 0)
     query = result.text.strip().splitlines()[0].strip() if result.text.strip() else ""
-    return Resolved(query=query, how="rewritten") if 2 <= len(query) <= 300 else fallback
+    return (Resolved(query=query, how="rewritten") if 2 <= len(query) <= 300 else fallback), result.usage
 
 
 async def _followups(ws_id: uuid.UUID, settings: WorkspaceSettingsRead, cited: list[Hit], hits: list[Hit],
@@ -140,7 +141,7 @@ async def plan_answer(*, ws_id: uuid.UUID, settings: WorkspaceSettingsRead,
         return Plan(standalone_query=message, how="smalltalk", hits=[], cited=[], refused=False, followups=starters,
                     decision={"on_topic": True, "reason": f"smalltalk:{talk}"},
                     smalltalk=smalltalk.reply(talk, settings.profile.display_name))
-    resolved = await _rewrite(ws_id, settings, model, history, message, resolved)
+    resolved, used = await _rewrite(ws_id, settings, model, history, message, resolved)
     rewrite_ms = (time.perf_counter() - t0) * 1000
 
     second = (resolved.context_query or resolved.fragment) if resolved.pinned_entry_id is None else None
@@ -180,7 +181,8 @@ async def plan_answer(*, ws_id: uuid.UUID, settings: WorkspaceSettingsRead,
     close = choosing and hits[0].score - hits[1].score <= AMBIGUOUS_GAP
     rerank_ms = 0.0
     if not refused and choosing and settings.retrieval.llm_rerank and model is not None:
-        hits, decision, rerank_ms = await _rerank(ws_id, settings, model, resolved.query, hits, decision)
+        hits, decision, rerank_ms, reranked = await _rerank(ws_id, settings, model, resolved.query, hits, decision)
+        used = add_usage(used, reranked)
     links: list[str] = []
     offer_pool: list[dict] = []
     if refused:
@@ -206,18 +208,18 @@ async def plan_answer(*, ws_id: uuid.UUID, settings: WorkspaceSettingsRead,
     how = f"{resolved.how}+context" if context else resolved.how
     return Plan(standalone_query=resolved.query, how=how, hits=hits, cited=cited, refused=refused,
                 followups=followups, retrieval_ms=result.ms + (context.ms if context else 0), rewrite_ms=rewrite_ms,
-                rerank_ms=rerank_ms, decision=decision, links=links, offer_pool=offer_pool,
+                rerank_ms=rerank_ms, decision=decision, links=links, offer_pool=offer_pool, helper_usage=used,
                 followed_from=_followed_from(history, pinned) if pinned is not None else None)
 
 
 async def _rerank(ws_id: uuid.UUID, settings: WorkspaceSettingsRead, model: ChatModel, question: str,
-                  hits: list[Hit], decision: dict) -> tuple[list[Hit], dict, float]:
+                  hits: list[Hit], decision: dict) -> tuple[list[Hit], dict, float, Usage | None]:
     """Let the chat model pick among the top candidates (retrieval/rerank.py)."""
     prompt = await active_prompt("retrieval.rerank", ws_id=ws_id)
     out = await rerank.rerank(model=model, template=prompt.template, question=question, hits=hits,
                               chat_model=prompt.model or settings.qa.chat_model or None, timeout_s=HELPER_TIMEOUT_S)
     note = {"chosen": out.chosen} | ({"error": out.error} if out.error else {})
-    return out.hits, decision | {"rerank": note}, out.ms
+    return out.hits, decision | {"rerank": note}, out.ms, out.usage
 
 
 async def decide(ws_id: uuid.UUID, result: SearchResult, settings: WorkspaceSettingsRead,
@@ -306,6 +308,14 @@ def _cite(hits: list[Hit], top_k: int) -> list[Hit]:
         if h.dense >= top.dense - 0.03:
             cited.append(h)
     return cited
+
+
+def add_usage(a: Usage, b: Usage | None) -> Usage:
+    """Two calls' tokens together."""
+    if b is None:
+        return a
+    return Usage(a.prompt_tokens + b.prompt_tokens, a.completion_tokens + b.completion_tokens,
+                 a.estimated or b.estimated)
 
 
 def source_dicts(plan: Plan) -> list[dict]:

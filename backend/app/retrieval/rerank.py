@@ -10,7 +10,7 @@ import re
 import time
 from dataclasses import dataclass
 
-from app.llm.base import ChatMessage, ChatModel, ChatOptions, LLMError
+from app.llm.base import ChatMessage, ChatModel, ChatOptions, LLMError, Usage
 from app.retrieval.service import Hit
 
 DEPTH = 8  # candidates shown to the model
@@ -24,6 +24,7 @@ class Reranked:
     chosen: list[int]  # 1-based candidate numbers the model named, best first ([] = none or unusable reply)
     ms: float
     error: str | None = None
+    usage: Usage | None = None  # the call's tokens (counted with the answer's)
 
 
 def candidates_text(hits: list[Hit]) -> str:
@@ -71,4 +72,4 @@ async def rerank(*, model: ChatModel, template: str, question: str, hits: list[H
         return Reranked(hits=hits, chosen=[], ms=(time.perf_counter() - t0) * 1000, error=exc.code)
     chosen = parse_choice(result.text, len(top))
     return Reranked(hits=apply_choice(hits, chosen) if chosen else hits, chosen=chosen,
-                    ms=(time.perf_counter() - t0) * 1000)
+                    ms=(time.perf_counter() - t0) * 1000, usage=result.usage)

@@ -144,8 +144,8 @@ def prompt_candidates(request: dict) -> list[str]:
 
 async def test_rerank_puts_the_entry_the_model_names_first(client, reranking):
     demo, fake = reranking, reranking["fake"]
-    fake.reply("3")
-    fake.reply(REPLY)
+    fake.reply("3", prompt_tokens=120, completion_tokens=1)
+    fake.reply(REPLY, prompt_tokens=321, completion_tokens=9)
     events = await ask(client, demo["actor"], demo["ws"], demo["sid"], MINOR_SIGNUP)
 
     ranking, answer = fake.chat_requests
@@ -161,6 +161,7 @@ async def test_rerank_puts_the_entry_the_model_names_first(client, reranking):
     assert picked_answer in answer["messages"][0]["content"]  # the answer is grounded in the chosen entry
     done = first(events, "done")
     assert streamed_text(events) == REPLY and done["latency_ms"]["rerank"] > 0
+    assert done["usage"] == {"prompt_tokens": 441, "completion_tokens": 10}  # the re-rank call's tokens count too
     stored = await last_message(client, demo)
     assert stored["sources"][0]["entry_id"] == cited["entry_id"]
 
