@@ -49,7 +49,7 @@ async def setup_workspace(faq: Path, reuse: bool = False) -> tuple[uuid.UUID, uu
     With `reuse`, a workspace made earlier from the same file bytes is used again (iterating on the pipeline
     without re-importing); its settings are reset to the defaults first.
     """
-    from sqlalchemy import select
+    from sqlalchemy import select, text
 
     from app.models import Membership, Workspace, WorkspaceSettings
     from app.workspaces.schemas import WorkspaceSettingsRead
@@ -66,6 +66,9 @@ async def setup_workspace(faq: Path, reuse: bool = False) -> tuple[uuid.UUID, uu
                 settings.profile, settings.qa = defaults.profile.model_dump(), defaults.qa.model_dump()
                 settings.retrieval = defaults.retrieval.model_dump()
                 await structure.refresh(session=s, ws_id=row[0])  # a workspace imported before revision 0016
+                # Each run starts from the knowledge alone: the offers earlier runs accepted ("네 알려주세요" records
+                # a click) would otherwise be learned and ranked first, and a run would measure its predecessors.
+                await s.execute(text("DELETE FROM followup_stats WHERE workspace_id = :ws"), {"ws": row[0]})
                 await s.commit()
                 await _backfill_positions(s, row[0], faq.name, data)
                 return row[0], row[1], {"entries": await ingest.count_entries(s, row[0]), "reused": True}, 0.0
