@@ -26,6 +26,10 @@ _NOTE = re.compile(r"(?:^|(?<=\s)|(?<=[.!?)\]]))\s*((?:※|!)\s*(?:참고|주의
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?。])\s+|(?<=[.!?]\))\s*(?=[가-힣A-Za-z])|(?<=[다요]\.)(?=[^\s\d.,)\]\"'])")
 # A sentence that points at a link or guide the scrape did not keep ("아래 가이드에서 확인해 주세요").
 _DEAD_POINTER = re.compile(r"(?:아래|하단|위)\s*(?:의\s*)?(?:가이드|링크|바로\s?가기|배너|URL|url|도움말\s*링크|버튼을\s*클릭)")
+# A sentence that announces what follows it ("아래의 서류를…", "다음과 같습니다", "…방법:").
+_INTRODUCES = re.compile(r"(?:아래|다음)(?:의|과|와)?\s*(?:같이|같은|서류|항목|내용|방법|절차|사항|조건|기준|표)|:\s*$")
+# Marks the help centre puts before the name of a section of a list ("■ 국내 개인판매 회원 · …").
+_SECTION_MARKS = frozenset("■□●○◆◇▶▷")
 _PREDICATE_TAGS = ("VV", "VA", "VX", "VCP", "VCN", "XSV", "XSA", "EF", "EC", "EP", "ETM", "ETN")
 
 
@@ -145,12 +149,15 @@ def blocks(answer: str, links: Iterable[str] = ()) -> list[Block]:
                 # The last item of a list (and a note) ends with its first sentence; then running text again.
                 parts = _sentences(body)
                 body, rest = (parts[0], " ".join(parts[1:])) if parts else (body, "")
-            if not in_list or (kind == "step" and marker == "1") or (kind == "note" and not in_run):
+            section = kind == "bullet" and marker in _SECTION_MARKS and is_label(body.rstrip(".:") + ".")
+            if not in_list or (kind == "step" and marker == "1") or (kind == "note" and not in_run) or section:
                 group += 1
                 _heading(out, group)
             in_list = True
             body = _kept(body, first=kind != "note")
-            if kind == "note":
+            if section:  # "■ 국내 개인판매 회원 · …": the name of the list that follows
+                out.append(Block("heading", body.rstrip(".:"), group, para))
+            elif kind == "note":
                 out.append(Block("note", f"{marker} {body}".strip(), group, para))
             elif kind == "step":
                 out.append(Block("step", f"{marker}. {body}", group, para))
@@ -164,10 +171,15 @@ def blocks(answer: str, links: Iterable[str] = ()) -> list[Block]:
 
 
 def _heading(out: list[Block], group: int) -> None:
-    """A noun phrase right before a list is its heading ("…탈퇴 가능 조건 및 방법"): it joins the list's group."""
+    """A noun phrase right before a list is its heading ("…탈퇴 가능 조건 및 방법"): it joins the list's group. So
+    does a sentence that introduces the list ("아래의 서류를 제출해 주세요", "…은 다음과 같습니다:"): quoted without
+    it, the list would answer nothing; it stays a sentence."""
     if out and out[-1].kind == "text" and is_label(out[-1].text.rstrip(":") + "."):
         last = out.pop()
         out.append(Block("heading", last.text.rstrip(".:"), group, last.para))
+    elif out and out[-1].kind == "text" and _INTRODUCES.search(out[-1].text):
+        last = out.pop()
+        out.append(Block("text", last.text, group, last.para))
 
 
 def render(chosen: list[Block]) -> str:
@@ -179,7 +191,8 @@ def render(chosen: list[Block]) -> str:
         if prev is not None and b.kind == prev.kind == "text" and b.para == prev.para:
             lines[-1] += " " + b.text
         else:
-            if prev is not None and (b.group != prev.group or b.kind == "note"):
+            if prev is not None and (b.group != prev.group or b.kind == "note"
+                                     or (prev.kind == "text" and b.kind != "text")):  # a sentence announcing a list
                 lines.append("")
             lines.append({"bullet": f"- {b.text}", "heading": f"**{b.text}**"}.get(b.kind, b.text))
         prev = b

@@ -65,3 +65,39 @@ def test_a_long_answer_quotes_the_matching_list_whole():
     assert len(text) > 0 and all(f"{n}. " in text for n in (1, 2, 3))
     assert len([x for x in text.splitlines() if x[:2] in ("1.", "2.", "3.")]) == 3
     assert len(text) <= MAX_CHARS * 3
+
+
+# A help-centre answer with named sections (our own text): "■ name" then "·" items, announced by a sentence.
+SECTIONS = (
+    "미성년자는 보호자 동의가 있으면 가입할 수 있습니다. 만 14세 이상이면 아래의 서류를 가입 단계에서 제출해야 심사가"
+    " 진행됩니다. ■ 개인 판매 회원 · 보호자 동의서 사본 1부 · 가족관계증명서 사본 1부 ■ 사업자 판매 회원 · 사업자"
+    " 등록증 사본 1부 · 대표자 통장 사본 1부 심사는 영업일 기준 3일 걸립니다."
+)
+
+
+def test_a_named_section_of_a_list_is_its_heading_and_the_sentence_announcing_it_goes_with_it():
+    found = blocks(SECTIONS)
+    heads = [b for b in found if b.kind == "heading"]
+    assert [h.text for h in heads] == ["개인 판매 회원", "사업자 판매 회원"]
+    intro = next(b for b in found if "아래의 서류" in b.text)
+    assert intro.kind == "text" and intro.group == heads[0].group  # quoted with the list it announces
+    items = [b for b in found if b.kind == "bullet"]
+    assert [b.group for b in items] == [heads[0].group] * 2 + [heads[1].group] * 2
+    lines = render(found).splitlines()
+    assert "**개인 판매 회원**" in lines and "- 보호자 동의서 사본 1부" in lines and "- 개인 판매 회원" not in lines
+    assert lines[lines.index("**개인 판매 회원**") - 1] == ""  # the heading is no part of the sentence before it
+
+
+def test_the_quoted_answer_keeps_the_sentence_that_announces_its_list():
+    """A long list fills the budget once chosen; the sentence that says what it is a list of still comes with it."""
+    kinds = ["보호자 동의서", "가족관계증명서", "보호자 신분증", "본인 신분증", "주민등록등본", "기본증명서", "통장",
+             "학생증", "재학증명서", "여권", "외국인등록증", "인감증명서"]
+    items = " ".join(f"· {k} 사본 1부 (최근 3개월 이내 발급분, 주민등록번호 뒤자리 가림 처리 필요, 원본 대조필 날인)"
+                     for k in kinds)
+    answer = (f"미성년자는 보호자 동의가 있으면 가입할 수 있습니다. 만 14세 이상이면 아래의 서류를 가입 단계에서 제출해야"
+              f" 심사가 진행됩니다. ■ 개인 판매 회원 {items} 심사는 영업일 기준 3일 걸립니다. 결과는 메일로 알려 드립니다."
+              " 심사 중에는 상품을 등록할 수 없습니다. 승인되면 바로 판매를 시작할 수 있습니다.")
+    assert len(answer) > MAX_CHARS  # long enough that not everything is quoted
+    text = select_sentences("미성년자 판매 회원 서류", answer)
+    assert "보호자 동의서 사본 1부" in text and "인감증명서 사본 1부" in text  # the list, whole
+    assert "아래의 서류를" in text
