@@ -17,7 +17,7 @@ from app.chat import followups as next_steps
 from app.chat import guard, offers
 from app.chat.answer import Extractive, Generative, Grounding, strategy
 from app.chat.contextualize import Turn
-from app.chat.pipeline import HELPER_TIMEOUT_S, Plan, add_usage, plan_answer, source_dicts
+from app.chat.pipeline import HELPER_TIMEOUT_S, Plan, plan_answer, source_dicts
 from app.core import admission
 from app.core.config import get_settings
 from app.core.db import sessionmaker
@@ -160,11 +160,11 @@ class Answer:
             finally:
                 self._streaming = False
             state["status"] = "complete"
-            state["usage"] = add_usage(state["usage"], plan.helper_usage)  # the rewrite and re-rank calls
+            state["usage"] += plan.helper_usage  # the rewrite and re-rank calls
             if plan.offer_pool and isinstance(answer, Generative) and not plan.refused:
                 plan.followups, used = await _offers(self.ws_id, self.settings, answer.model, plan, self.content,
                                                      "".join(parts))
-                state["usage"] = add_usage(state["usage"], used)
+                state["usage"] += used
             if plan.followups:
                 emit(ev.Followups(followups=plan.followups))
             latency = await self._save(plan, parts, state)

@@ -182,7 +182,7 @@ async def plan_answer(*, ws_id: uuid.UUID, settings: WorkspaceSettingsRead,
     rerank_ms = 0.0
     if not refused and choosing and settings.retrieval.llm_rerank and model is not None:
         hits, decision, rerank_ms, reranked = await _rerank(ws_id, settings, model, resolved.query, hits, decision)
-        used = add_usage(used, reranked)
+        used = used + reranked if reranked is not None else used
     links: list[str] = []
     offer_pool: list[dict] = []
     if refused:
@@ -308,14 +308,6 @@ def _cite(hits: list[Hit], top_k: int) -> list[Hit]:
         if h.dense >= top.dense - 0.03:
             cited.append(h)
     return cited
-
-
-def add_usage(a: Usage, b: Usage | None) -> Usage:
-    """Two calls' tokens together."""
-    if b is None:
-        return a
-    return Usage(a.prompt_tokens + b.prompt_tokens, a.completion_tokens + b.completion_tokens,
-                 a.estimated or b.estimated)
 
 
 def source_dicts(plan: Plan) -> list[dict]:

@@ -324,13 +324,13 @@ class SummaryRun:
             messages = [ChatMessage("user", prompt)]
             if not last:  # the carried summary is not the answer yet: only the last pass streams
                 result = await answer.model.complete(messages, options)
-                summary, usage = result.text.strip(), _add(usage, result.usage)
+                summary, usage = result.text.strip(), usage + result.usage
                 continue
             async for chunk in answer.model.stream(messages, options):
                 if chunk.text:
                     self._token(state, emit, chunk.text)
                 if chunk.usage is not None:
-                    usage = _add(usage, chunk.usage)
+                    usage = usage + chunk.usage
         state["usage"] = usage
         state["citations"] = model_citations("".join(state["parts"]), self.units)
 
@@ -357,11 +357,6 @@ class SummaryRun:
             await self._save(state)
         except Exception:  # noqa: BLE001 - e.g. the document was deleted meanwhile: nothing to keep
             log.warning("an unfinished summary could not be saved", exc_info=True)
-
-
-def _add(a: Usage, b: Usage) -> Usage:
-    return Usage(a.prompt_tokens + b.prompt_tokens, a.completion_tokens + b.completion_tokens,
-                 a.estimated or b.estimated)
 
 
 def _default_model(provider: str) -> str | None:

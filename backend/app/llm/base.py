@@ -66,6 +66,11 @@ class Usage:
     completion_tokens: int
     estimated: bool = False  # True when the server sent no usage and we counted ourselves
 
+    def __add__(self, other: Usage) -> Usage:
+        """Two calls' tokens together (estimated if either was)."""
+        return Usage(self.prompt_tokens + other.prompt_tokens, self.completion_tokens + other.completion_tokens,
+                     self.estimated or other.estimated)
+
     def as_dict(self) -> dict[str, int]:
         """Return the `{prompt_tokens, completion_tokens}` shape of the `done` event."""
         return {"prompt_tokens": self.prompt_tokens, "completion_tokens": self.completion_tokens}
