@@ -43,11 +43,18 @@ async def _history(session: AsyncSession, ws_id: uuid.UUID, session_id: uuid.UUI
                  cited=[s["entry_id"] for s in m.sources]) for m in reversed(rows)]
 
 
+async def _suggestion_line(ws_id: uuid.UUID, way_back: dict) -> str:
+    """The refusal's line offering its way back: a model's wording, else the suggestion template's."""
+    if way_back.get("offer"):
+        return way_back["offer"]
+    _, suggestion = await active_template("chat.suggestion", ws_id=ws_id)
+    return suggestion.format(question=way_back["question"].rstrip("?？. "))
+
+
 async def _refusal_text(ws_id: uuid.UUID, settings: WorkspaceSettingsRead, plan: Plan) -> str:
     text = settings.profile.refusal_message
     if plan.followups:
-        _, suggestion = await active_template("chat.suggestion", ws_id=ws_id)
-        text += "\n\n" + suggestion.format(question=plan.followups[0]["question"].rstrip("?？. "))
+        text += "\n\n" + await _suggestion_line(ws_id, plan.followups[0])
     return text
 
 
@@ -290,11 +297,7 @@ async def _refusal_with_bridge(ws_id: uuid.UUID, settings: WorkspaceSettingsRead
                               options=prompt.options, question=question)
     plan.followups = out.items[:1]
     if plan.followups:
-        offer = plan.followups[0].get("offer")
-        if offer is None:
-            _, suggestion = await active_template("chat.suggestion", ws_id=ws_id)
-            offer = suggestion.format(question=plan.followups[0]["question"].rstrip("?？. "))
-        yield ChatChunk(text="\n\n" + offer)
+        yield ChatChunk(text="\n\n" + await _suggestion_line(ws_id, plan.followups[0]))
     yield ChatChunk(usage=out.usage, finish_reason="stop")
 
 

@@ -76,33 +76,30 @@ async def _subject(ws_id: uuid.UUID, message: str) -> list[str]:
     return subject_words(words, {r.w: r.n for r in rows}, total)
 
 
-async def suggestion(*, ws_id: uuid.UUID, message: str, settings: RetrievalSettings) -> dict | None:
-    """The one question a refusal offers: an entry about the question's subject, else the first starter.
+async def ways_back(*, ws_id: uuid.UUID, message: str, settings: RetrievalSettings, more: bool = False) -> list[dict]:
+    """What a refusal offers: first the way back, an entry about the question's subject, else the first starter;
+    with `more`, then the entries nearest all of the subject (tied or not: a chat model judges the tie,
+    chat/offers.py) and more starters.
 
-    The subject is the head of what is asked: Korean puts it last ("주말에 볼 만한 영화 추천해줘": 영화), and the
-    rare words before it say when, where or for whom (주말, 친구, 내일), which an entry about them would not
+    The way back ties to the head of what is asked: Korean puts it last ("주말에 볼 만한 영화 추천해줘": 영화), and
+    the rare words before it say when, where or for whom (주말, 친구, 내일), which an entry about them would not
     answer."""
-    subject = (await _subject(ws_id, message))[-1:]
-    if subject:
-        found = await search(ws_id=ws_id, query=" ".join(subject), settings=settings, limit=5)
-        hit = next((h for h in found.hits if grounded(h, subject)), None)
-        if hit is not None:
-            return {"question": hit.question, "entry_id": str(hit.entry_id)}
-    first = await starters(ws_id=ws_id, count=1)
-    return first[0] if first else None
-
-
-async def candidates(*, ws_id: uuid.UUID, message: str, settings: RetrievalSettings,
-                     near: int = NEAR_CANDIDATES, start: int = START_CANDIDATES) -> list[dict]:
-    """Ways back for a chat model to choose from (chat/offers.py): the entries nearest the question's subject
-    (tied or not: the model judges the tie), then starter questions."""
     subject = await _subject(ws_id, message)
-    out: list[dict] = []
-    if subject or nouns(message):
-        found = await search(ws_id=ws_id, query=" ".join(subject) or message, settings=settings, limit=near)
-        out = [{"question": h.question, "entry_id": str(h.entry_id)} for h in found.hits[:near]
-               if h.document_id is None]
-    return out + [s for s in await starters(ws_id=ws_id, count=start) if s not in out]
+    head = subject[-1:]
+    opening = await starters(ws_id=ws_id, count=START_CANDIDATES if more else 1)
+    found = await search(ws_id=ws_id, query=head[0], settings=settings, limit=NEAR_CANDIDATES) if head else None
+    hit = next((h for h in found.hits if grounded(h, head)), None) if found is not None else None
+    first = {"question": hit.question, "entry_id": str(hit.entry_id)} if hit is not None else next(iter(opening), None)
+    out = [first] if first is not None else []
+    if not more:
+        return out
+    query = " ".join(subject) or (message if nouns(message) else "")
+    if query:
+        near = found if found is not None and query == head[0] else await search(
+            ws_id=ws_id, query=query, settings=settings, limit=NEAR_CANDIDATES)
+        out += [c for c in ({"question": h.question, "entry_id": str(h.entry_id)}
+                            for h in near.hits[:NEAR_CANDIDATES] if h.document_id is None) if c not in out]
+    return out + [c for c in opening if c not in out]
 
 
 async def starters(*, ws_id: uuid.UUID, count: int = 4) -> list[dict]:

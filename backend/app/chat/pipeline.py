@@ -188,12 +188,10 @@ async def plan_answer(*, ws_id: uuid.UUID, settings: WorkspaceSettingsRead,
     if refused:
         # The way back: an entry about what the question is about, else the workspace's first starter question.
         cited: list[Hit] = []
-        way_back = await bridge.suggestion(ws_id=ws_id, message=message, settings=settings.retrieval)
-        followups = [way_back] if way_back else []
-        if model is not None and settings.qa.llm_followups and settings.qa.followup_count > 0:
-            # the model picks among more ways back (chat/offers.py)
-            pool = await bridge.candidates(ws_id=ws_id, message=message, settings=settings.retrieval)
-            offer_pool = followups + [c for c in pool if c not in followups]
+        # With a model, it picks among more ways back (chat/offers.py); the local choice comes first.
+        more = model is not None and settings.qa.llm_followups and settings.qa.followup_count > 0
+        ways = await bridge.ways_back(ws_id=ws_id, message=message, settings=settings.retrieval, more=more)
+        followups, offer_pool = ways[:1], ways if more else []
     else:
         # An extractive answer quotes one entry, so it cites that one; a model may use close runners-up.
         cited = _cite(hits, settings.retrieval.top_k) if model is not None else hits[:1]
