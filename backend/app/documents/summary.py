@@ -257,20 +257,21 @@ class SummaryRun:
         embedder = get_embedding_model(defaults.embedding_provider, defaults.embedding_model)
         state["model"] = embedder.name
         found = (await asyncio.to_thread(sentences, self.units))[:MAX_SENTENCES]
-        found = await self._central_pieces(found, embedder, SENTENCES[self.body.length])
+        focus = await embedder.embed_query(self.body.focus) if self.body.focus else None
+        found = await self._central_pieces(found, embedder, SENTENCES[self.body.length], focus)
         vectors = []
         for start in range(0, len(found), EMBED_BATCH):
             vectors.append(await embedder.embed_batch([s.text for s in found[start:start + EMBED_BATCH]]))
             emit(Progress(stage="embedding", done=min(start + EMBED_BATCH, len(found)), total=len(found),
                           message=f"문장 {min(start + EMBED_BATCH, len(found))} / {len(found)}"))
         matrix = np.vstack(vectors) if vectors else np.zeros((0, embedder.dim), dtype=np.float32)
-        focus = await embedder.embed_query(self.body.focus) if self.body.focus else None
         picked = [found[i] for i in select_extractive(matrix, SENTENCES[self.body.length], focus)]
         state["citations"] = [{"text": s.text, "page": s.page, "section": s.section} for s in picked]
         for piece in render(picked, self.body.format):
             self._token(state, emit, piece)
 
-    async def _central_pieces(self, found: list[Sentence], embedder, count: int) -> list[Sentence]:
+    async def _central_pieces(self, found: list[Sentence], embedder, count: int,
+                              focus: np.ndarray | None) -> list[Sentence]:
         """The sentences of the document's most central indexed pieces (their stored vectors: nothing to embed),
         so that only those are embedded and scored; all of them when the document has few pieces, is not
         indexed yet, or its pieces do not hold its sentences."""
@@ -285,7 +286,6 @@ class SummaryRun:
             return found
         vectors = np.array([json.loads(r.vec) for r in rows], dtype=np.float32)
         vectors /= np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-9
-        focus = await embedder.embed_query(self.body.focus) if self.body.focus else None
         picked = select_extractive(vectors, keep, focus)
         texts = [" ".join(rows[i].text.split()) for i in picked]
         inside = [x for x in found if any(x.text in t for t in texts)]
