@@ -128,13 +128,7 @@ SELECT r.entry_id, coalesce(e.question, p.title), coalesce(e.answer, p.text), e.
        r.usem, r.bm25, r.score, r.dense_top, r.usem_top,
        (SELECT n FROM corpus) AS n_chunks, (SELECT array_agg(lexeme) FROM terms WHERE typed) AS known_terms,
        p.document_id, p.title AS document_title, p.page, p.section, coalesce(e.overview, 0) AS overview,
-       -- the query's lexemes (and their formal forms) each unit holds: in its title, anywhere (subject.py)
-       ARRAY(SELECT DISTINCT l FROM knowledge_chunks c, unnest(tsvector_to_array(c.lexemes)) l
-             WHERE c.unit_id = r.entry_id AND c.workspace_id = :ws AND c.kind = 'question'
-               AND l = ANY(CAST(:lexemes AS text[]))) AS in_title,
-       ARRAY(SELECT DISTINCT l FROM knowledge_chunks c, unnest(tsvector_to_array(c.lexemes)) l
-             WHERE c.unit_id = r.entry_id AND c.workspace_id = :ws AND c.lexemes IS NOT NULL
-               AND l = ANY(CAST(:lexemes AS text[]))) AS in_entry,
+       h.in_title, h.in_entry,
        (SELECT json_object_agg(lexeme, plain_idf) FROM terms) AS term_idf,
        (SELECT json_object_agg(t.lexeme, k.df) FROM terms t
         JOIN knowledge_lexicon k ON k.workspace_id = :ws AND k.lexeme = t.lexeme) AS term_df
@@ -144,6 +138,13 @@ LEFT JOIN LATERAL (  -- a document piece: its text (the row with lexemes) and it
     JOIN documents d ON d.id = c.document_id AND d.workspace_id = :ws
     WHERE e.id IS NULL AND c.workspace_id = :ws AND c.unit_id = r.entry_id AND c.lexemes IS NOT NULL LIMIT 1
 ) p ON true
+LEFT JOIN LATERAL (  -- the query's lexemes (and their formal forms) each unit holds: in its title, anywhere (subject.py)
+    SELECT coalesce(array_agg(DISTINCT l) FILTER (WHERE c.kind = 'question'), '{{}}') AS in_title,
+           coalesce(array_agg(DISTINCT l), '{{}}') AS in_entry
+    FROM knowledge_chunks c, unnest(tsvector_to_array(c.lexemes)) l
+    WHERE c.workspace_id = :ws AND c.unit_id = r.entry_id AND c.lexemes IS NOT NULL
+      AND l = ANY(CAST(:lexemes AS text[]))
+) h ON true
 WHERE e.id IS NOT NULL OR p.document_id IS NOT NULL
 ORDER BY r.score DESC, r.dense DESC
 """
