@@ -36,8 +36,12 @@ _PENDING_WHERE = ("workspace_id = :ws AND embedding IS NULL AND embedding_model 
 _COUNT_PENDING = text(f"SELECT count(*) FROM knowledge_chunks WHERE {_PENDING_WHERE}")
 # First pieces of every answer first (they carry most of what is asked: dropping the others from the dense
 # search costs ~1 point of hit@1, dropping all answer vectors ~4), then second pieces, and so on.
-_NEXT_PENDING = text(f"SELECT id, text, ord FROM knowledge_chunks WHERE {_PENDING_WHERE}"
-                     " AND (ord, id) > (:after_ord, :after) ORDER BY ord, id LIMIT :lim")
+# With each answer piece comes its entry's title: the piece is embedded in its context (embedding_text).
+_NEXT_PENDING = text(
+    "SELECT c.id, c.text, c.ord, c.kind, e.question, e.category FROM knowledge_chunks c"
+    " LEFT JOIN knowledge_entries e ON e.id = c.entry_id AND e.workspace_id = c.workspace_id"
+    f" WHERE {_PENDING_WHERE.replace('workspace_id', 'c.workspace_id')}"
+    " AND (c.ord, c.id) > (:after_ord, :after) ORDER BY c.ord, c.id LIMIT :lim")
 _FILL = text(
     "UPDATE knowledge_chunks c SET embedding = CAST(v.vec AS vector)"
     " FROM unnest(CAST(:ids AS uuid[]), CAST(:vecs AS text[])) AS v(id, vec)"
@@ -52,7 +56,7 @@ def key_hash(source_key: str) -> str:
 
 
 # Bump when chunking or what is stored per chunk changes: a re-import then re-indexes every entry.
-INDEX_VERSION = "2"
+INDEX_VERSION = "3"  # 3: answer pieces embedded with their entry's title (embedding_text)
 
 
 def content_hash(e: CleanEntry) -> str:
@@ -61,11 +65,25 @@ def content_hash(e: CleanEntry) -> str:
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
-def build_chunks(question: str, answer: str, category: str | None) -> list[tuple[str, int, str]]:
-    """The retrievable pieces of an entry: its title (category kept: it names the product area) and
-    its answer chunks (long answers are chunked for retrieval but cited as one entry)."""
-    title = f"[{category}] {question}" if category else question
-    return [("question", 0, title)] + [("answer", i, part) for i, part in enumerate(chunk_answer(answer))]
+def entry_title(question: str, category: str | None) -> str:
+    """An entry's indexed title: the category kept, since it names the product area."""
+    return f"[{category}] {question}" if category else question
+
+
+def build_chunks(question: str, answer: str, category: str | None) -> list[tuple[str, int, str, str]]:
+    """The retrievable pieces of an entry, each as (kind, ord, text, text to embed): its title and its answer
+    chunks (long answers are chunked for retrieval but cited as one entry)."""
+    title = entry_title(question, category)
+    return [("question", 0, title, title)] + [("answer", i, part, embedding_text(part, title))
+                                              for i, part in enumerate(chunk_answer(answer))]
+
+
+def embedding_text(piece: str, title: str | None) -> str:
+    """What an answer piece is embedded as: the piece under its entry's title. A piece alone often never names
+    what it is about ("14일 이내에 처리해 주세요"); with the title its vector does, so a question matches the fact
+    in the entry it belongs to (docs/benchmarks.md, "Answer pieces in context": single hit@1 +1.6 points over
+    the committed sets). The stored text and its keywords stay the piece's own."""
+    return f"{title}\n{piece}" if title else piece
 
 
 async def _embed(model, texts: list[str]) -> list:
@@ -98,7 +116,7 @@ async def _index(session: AsyncSession, ws_id: uuid.UUID, entries: Sequence[Know
     await session.execute(delete(KnowledgeChunk).where(KnowledgeChunk.workspace_id == ws_id,
                                                        KnowledgeChunk.entry_id.in_([e.id for e in entries])))
     pending = [(e.id, *c) for e in entries for c in build_chunks(e.question, e.answer, e.category)]
-    pending += [(e.id, "alias", i, body) for e in entries for i, body in enumerate(aliases.get(e.id, []))]
+    pending += [(e.id, "alias", i, body, body) for e in entries for i, body in enumerate(aliases.get(e.id, []))]
     await _insert_pieces(session, ws_id, pending, embedder, defer_answers)
 
 
@@ -108,7 +126,8 @@ def _lexemes(texts: list[str]) -> list[str]:
 
 async def _insert_pieces(session: AsyncSession, ws_id: uuid.UUID, pending: list[tuple], embedder,
                          defer_answers: bool = False) -> None:
-    """Embed and store (entry id, kind, ord, text) pieces: a workspace-model row with lexemes and a USE row.
+    """Embed and store (entry id, kind, ord, text[, text to embed]) pieces: a workspace-model row with lexemes and
+    a USE row.
 
     With `defer_answers` and a local workspace model, answer pieces get both rows without a vector
     (fill_vectors adds them): on two CPU cores those vectors are most of an import's time (the SmartStore FAQ:
@@ -131,6 +150,7 @@ async def piece_rows(ws_id: uuid.UUID, pending: list[tuple], embedder, defer_ans
     indexing embeds first and writes every row in one short transaction). `places[i]` gives piece i's document,
     piece id, page and section."""
     texts = [c[3] for c in pending]
+    embedded = [c[4] if len(c) > 4 else c[3] for c in pending]
     signal = get_embedding_model("usem3")
     defer = defer_answers and embedder.is_local
     now = [i for i, c in enumerate(pending) if not (defer and c[1] == "answer")]
@@ -138,12 +158,12 @@ async def piece_rows(ws_id: uuid.UUID, pending: list[tuple], embedder, defer_ans
     # them (the import's first phase went from 127 to 121 s on two cores when it moved beside USE).
     lexemes = asyncio.ensure_future(asyncio.to_thread(_lexemes, texts))
     try:
-        usem = dict(zip(now, await _embed(signal, [texts[i] for i in now]), strict=True))
-        primary = dict(zip(now, await _embed(embedder, [texts[i] for i in now]), strict=True))
+        usem = dict(zip(now, await _embed(signal, [embedded[i] for i in now]), strict=True))
+        primary = dict(zip(now, await _embed(embedder, [embedded[i] for i in now]), strict=True))
     finally:
         lex = await lexemes
     rows = []
-    for i, (entry_id, kind, ord_, body) in enumerate(pending):
+    for i, (entry_id, kind, ord_, body, *_) in enumerate(pending):
         base = {"ws": ws_id, "entry": entry_id, "kind": kind, "ord": ord_, "text": body} | (
             places[i] if places else _NO_PLACE)
         vec = vector_literal(primary[i]) if i in primary else None
@@ -259,12 +279,14 @@ async def fill_vectors(*, session: AsyncSession, ws_id: uuid.UUID, progress: Pro
                                                                    "lim": batch_size})).all()
             if not rows:
                 break
-            vectors = await _embed(model, [body for _, body, _ in rows])
-            result = await session.execute(_FILL, params | {"ids": [row_id for row_id, _, _ in rows],
+            vectors = await _embed(model, [embedding_text(r.text, entry_title(r.question, r.category)
+                                                          if r.kind == "answer" and r.question else None)
+                                           for r in rows])
+            result = await session.execute(_FILL, params | {"ids": [r.id for r in rows],
                                                             "vecs": [vector_literal(v) for v in vectors]})
             await session.commit()
             filled += result.rowcount
-            done, after, after_ord = done + len(rows), rows[-1][0], rows[-1][2]
+            done, after, after_ord = done + len(rows), rows[-1].id, rows[-1].ord
             if progress:
                 await progress(min(done, total), total)
             if deadline is not None and time.monotonic() >= deadline:

