@@ -69,7 +69,7 @@ def main(paths: list[str]) -> None:
     w, b = fit(x, y)
     print("BIAS, W_DENSE, W_USEM, W_UNKNOWN, W_NAME, W_ELSEWHERE =", round(b, 2), *np.round(w, 2))
     p = prob(x, w, b)
-    for threshold in (0.2, 0.27, 0.3, 0.35, 0.45):
+    for threshold in (0.2, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65):
         refused = p >= threshold
         print(f"P >= {threshold}: refused {refused[y == 1].mean():.3f}, false refusals {refused[y == 0].mean():.3f}")
 
