@@ -17,11 +17,7 @@ from app.workspaces.schemas import RetrievalSettings
 
 DENSE_DEPTH = 150  # chunks from the HNSW scan (~50 entries)
 LEX_DEPTH = 50  # entries from BM25
-W_DENSE, W_USEM = 1.0, 0.5  # the keyword weight comes from settings.hybrid_weight (0.5 -> 0.4)
-# settings.hybrid_weight -> the BM25 z-score's weight. 0.6 until answer pieces were embedded under their titles: the
-# dense signal then carries more of the answers' words, and 0.8 gave the keywords their share back (docs/
-# benchmarks.md, "Answer pieces in context").
-LEX_SCALE = 0.8
+W_DENSE, W_USEM = 1.0, 0.5  # the keyword weight comes from settings.hybrid_weight (0.5 -> 0.3)
 SPACE = 536870912  # hashed lexeme dimensions of the chunks' bm25 sparsevecs (migration 0003)
 
 
@@ -182,7 +178,7 @@ async def search(*, ws_id: uuid.UUID, query: str, settings: RetrievalSettings, l
         "joined": sorted(joined),
         "weights": [1.0] * len(terms) + [thesaurus.EXPANSION_WEIGHT] * len(extra),
         "dense_depth": DENSE_DEPTH, "lex_depth": LEX_DEPTH, "w_dense": W_DENSE, "w_usem": W_USEM,
-        "w_lex": LEX_SCALE * settings.hybrid_weight, "lim": max(want, intent.RERANK_DEPTH),
+        "w_lex": 0.6 * settings.hybrid_weight, "lim": max(want, intent.RERANK_DEPTH),
         "docs": settings.knowledge_scope != "faq", "faq": settings.knowledge_scope != "documents",
     })).all()
     first = rows[0] if rows else None  # the per-query columns repeat on every row
