@@ -31,16 +31,16 @@ _NO_PLACE = {"document": None, "piece": None, "page": None, "section": None}
 # Deferred vectors: rows of the workspace model still without one, and the update that fills them. The update
 # matches by id and re-checks everything, so a row re-indexed, deleted or re-embedded with another model
 # meanwhile is left alone (0 rows) instead of getting a stale vector.
-_PENDING_WHERE = ("workspace_id = :ws AND embedding IS NULL AND embedding_model = :model"
-                  " AND embedding_dim = :dim")
-_COUNT_PENDING = text(f"SELECT count(*) FROM knowledge_chunks WHERE {_PENDING_WHERE}")
+_PENDING_WHERE = ("c.workspace_id = :ws AND c.embedding IS NULL AND c.embedding_model = :model"
+                  " AND c.embedding_dim = :dim")
+_COUNT_PENDING = text(f"SELECT count(*) FROM knowledge_chunks c WHERE {_PENDING_WHERE}")
 # First pieces of every answer first (they carry most of what is asked: dropping the others from the dense
 # search costs ~1 point of hit@1, dropping all answer vectors ~4), then second pieces, and so on.
 # With each answer piece comes its entry's title: the piece is embedded in its context (embedding_text).
 _NEXT_PENDING = text(
     "SELECT c.id, c.text, c.ord, c.kind, e.question, e.category FROM knowledge_chunks c"
     " LEFT JOIN knowledge_entries e ON e.id = c.entry_id AND e.workspace_id = c.workspace_id"
-    f" WHERE {_PENDING_WHERE.replace('workspace_id', 'c.workspace_id')}"
+    f" WHERE {_PENDING_WHERE}"
     " AND (c.ord, c.id) > (:after_ord, :after) ORDER BY c.ord, c.id LIMIT :lim")
 _FILL = text(
     "UPDATE knowledge_chunks c SET embedding = CAST(v.vec AS vector)"
@@ -116,7 +116,7 @@ async def _index(session: AsyncSession, ws_id: uuid.UUID, entries: Sequence[Know
     await session.execute(delete(KnowledgeChunk).where(KnowledgeChunk.workspace_id == ws_id,
                                                        KnowledgeChunk.entry_id.in_([e.id for e in entries])))
     pending = [(e.id, *c) for e in entries for c in build_chunks(e.question, e.answer, e.category)]
-    pending += [(e.id, "alias", i, body, body) for e in entries for i, body in enumerate(aliases.get(e.id, []))]
+    pending += [(e.id, "alias", i, body) for e in entries for i, body in enumerate(aliases.get(e.id, []))]
     await _insert_pieces(session, ws_id, pending, embedder, defer_answers)
 
 
