@@ -82,7 +82,8 @@ e2e: build chromium e2e/node_modules/.installed ## the Playwright journeys alone
 EVAL_STACK = $(STACK) exec $(if $(REUSE),--persistent)
 eval: install ## measure the chat pipeline on a question set (FAQ, QUESTIONS, REPORT; REUSE=1 skips re-import)
 	$(EVAL_STACK) $(PY) -m app.eval.run --faq "$(or $(FAQ),$(SMARTSTORE))" --questions "$(QUESTIONS)" \
-		--report "$(REPORT)" $(if $(REUSE),--reuse) $(if $(FOLLOWUPS),--followups "$(FOLLOWUPS)")
+		--report "$(REPORT)" $(if $(REUSE),--reuse) $(if $(FOLLOWUPS),--followups "$(FOLLOWUPS)") \
+		$(if $(PLAIN_HISTORY),--plain-history)
 
 demo: install ## play the brief's dialogues against FAQ=<file> (default: the demo FAQ) and print the transcript
 	$(EVAL_STACK) $(PY) -m app.eval.demo --faq "$(or $(FAQ),backend/app/seed/demo_faq.json)" $(if $(REUSE),--reuse)

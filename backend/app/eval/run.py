@@ -16,7 +16,8 @@ from pathlib import Path
 from app.chat import answering
 from app.chat import events as ev
 from app.chat import service as chat
-from app.chat.pipeline import Plan
+from app.chat.contextualize import Turn
+from app.chat.pipeline import Plan, plan_answer, source_dicts
 from app.core.db import dispose_engine, sessionmaker
 from app.knowledge import ingest, structure
 from app.knowledge.jobs import import_file
@@ -96,12 +97,40 @@ async def _progress(done: int, total: int) -> None:
     print(f"\r  importing {done}/{total}", end="\n" if done == total else "", file=sys.stderr, flush=True)
 
 
-async def ask(ws_id: uuid.UUID, user_id: uuid.UUID, question: dict, keys: dict[uuid.UUID, str]) -> dict:
-    """Send one question (after its history) through the chat pipeline and record what it ranked."""
+async def replay(ws_id: uuid.UUID, history: list[dict]) -> list[dict]:
+    """The set's earlier turns as the chat would have recorded them: each user turn with its standalone query,
+    each answer with the entries the pipeline cites for the question before it. The set writes the answers' text
+    (and the offers in it); what they were grounded in is ours to record, as a live conversation records it."""
+    async with sessionmaker()() as s:
+        settings = await workspaces.load_settings(session=s, ws_id=ws_id)
+    turns: list[Turn] = []
+    out: list[dict] = []
+    plan: Plan | None = None
+    for turn in history:
+        if turn["role"] == "user":
+            plan = await plan_answer(ws_id=ws_id, settings=settings, history=list(turns), message=turn["content"])
+            out.append({"role": "user", "content": turn["content"], "standalone_query": plan.standalone_query})
+            turns.append(Turn(role="user", content=turn["content"], standalone_query=plan.standalone_query))
+        else:
+            sources = source_dicts(plan) if plan is not None and not plan.refused else []
+            out.append({"role": "assistant", "content": turn["content"], "sources": sources,
+                        "refused": bool(plan.refused) if plan is not None else False})
+            turns.append(Turn(role="assistant", content=turn["content"], cited=[s["entry_id"] for s in sources]))
+            plan = None
+    return out
+
+
+async def ask(ws_id: uuid.UUID, user_id: uuid.UUID, question: dict, keys: dict[uuid.UUID, str],
+              plain_history: bool = False) -> dict:
+    """Send one question (after its history) through the chat pipeline and record what it ranked.
+    `plain_history`: store the earlier turns as bare text, with no standalone queries or sources."""
+    history = question.get("history", [])
+    recorded = ([{"role": t["role"], "content": t["content"]} for t in history] if plain_history
+                else await replay(ws_id, history))
     async with sessionmaker()() as s:
         session = await chat.create_session(session=s, ws_id=ws_id, user_id=user_id, title=question["id"])
-        for turn in question.get("history", []):
-            s.add(ChatMessage(workspace_id=ws_id, session_id=session.id, role=turn["role"], content=turn["content"]))
+        for message in recorded:
+            s.add(ChatMessage(workspace_id=ws_id, session_id=session.id, **message))
         await s.commit()
     plans: list[Plan] = []
     done: ev.Done | None = None
@@ -159,7 +188,7 @@ def score(rows: list[dict]) -> dict:
 
 
 async def main(faq: Path, questions_path: Path, report_path: Path, reuse: bool = False,
-               followups_path: Path | None = None) -> None:
+               followups_path: Path | None = None, plain_history: bool = False) -> None:
     from sqlalchemy import select
 
     questions = [json.loads(line) for line in questions_path.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -171,7 +200,7 @@ async def main(faq: Path, questions_path: Path, report_path: Path, reuse: bool =
         settings = await workspaces.load_settings(session=s, ws_id=ws_id)
     rows = []
     for q in questions:
-        rows.append(await ask(ws_id, user_id, q, keys))
+        rows.append(await ask(ws_id, user_id, q, keys, plain_history))
     summary = score(rows) | {"one_click": one_click(rows)}
     dialogue_rows: list[dict] = []
     if followups_path is not None:
@@ -232,9 +261,12 @@ def cli() -> None:
     parser.add_argument("--report", required=True)
     parser.add_argument("--reuse", action="store_true", help="reuse a workspace imported from the same file")
     parser.add_argument("--followups", default="", help="a follow-up / way-back set (eval/followups.jsonl)")
+    parser.add_argument("--plain-history", action="store_true",
+                        help="store multi-turn history as bare text (no standalone queries, no cited entries)")
     args = parser.parse_args()
     extra = Path(args.followups) if args.followups else None
-    run_cli(args, lambda faq: main(faq, Path(args.questions), Path(args.report), args.reuse, extra))
+    run_cli(args, lambda faq: main(faq, Path(args.questions), Path(args.report), args.reuse, extra,
+                                   args.plain_history))
 
 
 if __name__ == "__main__":
