@@ -90,9 +90,19 @@ def _sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE_BREAK.split(text) if s and s.strip()]
 
 
+# A link's label glued to the closing bracket before it, to the end of the sentence: "…(ID 필수 기재)네이버 동의서."
+_GLUED_LABEL = re.compile(r"(?<=\))([가-힣A-Za-z][^()\[\].!?]{3,40}\.?)$")
+
+
+def _unglued(sentence: str) -> str:
+    """The sentence without a dead link's label glued to its closing bracket (the label has no predicate)."""
+    m = _GLUED_LABEL.search(sentence)
+    return sentence[:m.start()].rstrip() if m and is_label(m.group(1)) else sentence
+
+
 def _kept(text: str, first: bool = True) -> str:
     """A block's text without dead link labels and pointers; the first sentence of a list item always stays."""
-    parts = _sentences(text)
+    parts = [_unglued(p) for p in _sentences(text)]
     return " ".join(p for k, p in enumerate(parts)
                     if not _DEAD_POINTER.search(p) and not (is_label(p) and (k or not first)))
 

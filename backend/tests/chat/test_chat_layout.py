@@ -37,6 +37,15 @@ def test_a_dead_link_label_is_left_out_but_sentences_stay():
     assert not is_label("반품은 7일 안에 신청합니다.") and not is_label("(배송조회 불가)")
 
 
+def test_a_link_label_glued_to_a_closing_bracket_is_left_out():
+    text = render(blocks("· 보호자 동의서 사본 1부 (판매자 ID 필수 기재)스마트스토어 보호자 동의서. · 가족관계증명서 사본 1부"
+                         " (최근 발급)을 준비해 주세요."))
+    assert text.splitlines() == ["- 보호자 동의서 사본 1부 (판매자 ID 필수 기재)",
+                                 "- 가족관계증명서 사본 1부 (최근 발급)을 준비해 주세요."]
+    # A sentence that goes on after the bracket is a sentence, not a label.
+    assert render(blocks("가입이 불가합니다.(약관 제5조 3항)만 14세 이상은 서류를 제출해 주세요.")).endswith("제출해 주세요.")
+
+
 def test_a_pointer_to_a_missing_guide_is_left_out():
     text = render(blocks("등록은 판매자센터에서 합니다. 자세한 내용은 아래 가이드에서 확인해 주세요."))
     assert text == "등록은 판매자센터에서 합니다."
