@@ -36,6 +36,9 @@ BACKWARD = 0.8  # an entry before the cited one is a step back, slightly less li
 W_CATEGORY = 0.5  # the same category
 W_FAMILY = 0.5  # a sibling category of the same family ([가입절차] -> [가입서류]): another step of the same task
 W_SIM = 2.0  # per standard deviation of title similarity over the candidates
+# ...counted up to this many deviations: a title far closer to the cited one than all the others is the same
+# question asked another way (a variant), not a likelier next step
+SIM_CAP = 1.5
 W_SAME_ASK = 0.6  # asks the same kind of thing (intent.question_types) as a close sibling: a variant, not a step
 W_LEARNED = 1.0  # per log(1 + clicks + 2 x upvotes)
 DUPLICATE = 0.985  # title cosine at or above which a candidate is the cited question again
@@ -90,7 +93,7 @@ def score(anchor: Entry, cands: list[Candidate]) -> list[Candidate]:
     asks = intent.question_types(anchor.question)
     for c in pool:
         parts = {"link": W_LINK * c.linked, "backlink": W_BACKLINK * c.backlinked,
-                 "similar": W_SIM * (c.sim - mean) / spread, "learned": W_LEARNED * math.log1p(c.learned)}
+                 "similar": W_SIM * min((c.sim - mean) / spread, SIM_CAP), "learned": W_LEARNED * math.log1p(c.learned)}
         if anchor.position is not None and c.entry.position is not None and c.entry.position != anchor.position:
             d = c.entry.position - anchor.position
             parts["order"] = W_NEAR * math.exp(-abs(d) / NEAR_SCALE) * (1.0 if d > 0 else BACKWARD)

@@ -40,6 +40,20 @@ def test_the_title_closest_to_the_cited_one_leads_among_unlinked_entries():
     assert rank(ANCHOR, [other, near], 1)[0] is near
 
 
+def test_a_title_far_closer_than_all_others_does_not_outweigh_the_next_step(monkeypatch):
+    import app.chat.followups as followups
+
+    # Sign-up questions all look alike to the title vectors; one is closer still: the same ask again in other
+    # words (whether an individual may sign up), not the next step after the cited answer.
+    anchor = entry("미성년자도 판매자로 가입할 수 있나요?", 10, "가입절차")
+    variant = cand("개인 판매자로 가입할 때 전화번호 인증은 필수인가요?", 40, sim=0.95, category="가입절차")
+    next_step = cand("가입 서류는 어디로 보내나요?", 11, sim=0.935, category="가입서류")
+    pool = [variant, next_step, *(cand(f"다른 가입 질문 {i}", 300 + i, sim=0.92 + 0.0005 * i) for i in range(20))]
+    assert rank(anchor, pool, 1)[0] is next_step
+    monkeypatch.setattr(followups, "SIM_CAP", 99.0)  # uncapped, the variant would lead
+    assert rank(anchor, pool, 1)[0] is variant
+
+
 def test_a_sibling_category_counts_as_the_same_task():
     from app.chat.followups import family
 
