@@ -86,8 +86,13 @@ def is_label(text: str) -> bool:
     return bool(tags) and not any(tag.startswith(_PREDICATE_TAGS) for tag in tags)
 
 
+# A citation in brackets standing after a sentence, glued to the next one: "…드립니다. (약관 제5조 (성립) 3항)만 14세…"
+_CITATION = re.compile(r"(?<=[.!?])(\s*\((?:[^()]|\([^()]*\))*\))(?=[가-힣A-Za-z])")
+
+
 def _sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE_BREAK.split(text) if s and s.strip()]
+    parts = _CITATION.sub("\\1\x1f", text).split("\x1f")
+    return [s.strip() for part in parts for s in _SENTENCE_BREAK.split(part) if s and s.strip()]
 
 
 # A link's label glued to the closing bracket before it, to the end of the sentence: "…(ID 필수 기재)네이버 동의서."

@@ -46,6 +46,13 @@ def test_a_link_label_glued_to_a_closing_bracket_is_left_out():
     assert render(blocks("가입이 불가합니다.(약관 제5조 3항)만 14세 이상은 서류를 제출해 주세요.")).endswith("제출해 주세요.")
 
 
+def test_a_citation_after_a_sentence_is_not_glued_to_the_next_one():
+    text = render(blocks("보호자 동의가 필요합니다. (이용약관 제5조 (계약의 성립) 3항)만 14세 이상은 서류를 내 주세요."))
+    assert text == "보호자 동의가 필요합니다. (이용약관 제5조 (계약의 성립) 3항) 만 14세 이상은 서류를 내 주세요."
+    fee = "수수료는 3.5%(부가세 포함)이며 바뀔 수 있습니다."
+    assert render(blocks(fee)) == fee
+
+
 def test_a_pointer_to_a_missing_guide_is_left_out():
     text = render(blocks("등록은 판매자센터에서 합니다. 자세한 내용은 아래 가이드에서 확인해 주세요."))
     assert text == "등록은 판매자센터에서 합니다."
