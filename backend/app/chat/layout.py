@@ -25,7 +25,7 @@ _BULLET = re.compile(r"(?:(?:^|(?<=\s)|(?<=[.!?)\]]))\s*([·•▪◦■□●�
 _NOTE = re.compile(r"(?:^|(?<=\s)|(?<=[.!?)\]]))\s*((?:※|!)\s*(?:참고|주의|중요|유의|안내|TIP|Tip|팁)?\s*[.:]?)\s*")
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?。])\s+|(?<=[.!?]\))\s*(?=[가-힣A-Za-z])|(?<=[다요]\.)(?=[^\s\d.,)\]\"'])")
 # A sentence that points at a link or guide the scrape did not keep ("아래 가이드에서 확인해 주세요").
-_DEAD_POINTER = re.compile(r"(?:아래|하단|위)\s*(?:의\s*)?(?:가이드|링크|바로\s?가기|배너|URL|url|도움말\s*링크|버튼을\s*클릭)")
+_DEAD_POINTER = re.compile(r"(?:아래|하단|위)\s*(?:의\s*)?(?:가이드|링크|바로\s?가기|배너|URL|url|도움말|버튼을\s*클릭)")
 # A sentence that announces what follows it ("아래의 서류를…", "다음과 같습니다", "…방법:").
 _INTRODUCES = re.compile(r"(?:아래|다음)(?:의|과|와)?\s*(?:같이|같은|서류|항목|내용|방법|절차|사항|조건|기준|표)|:\s*$")
 # Marks the help centre puts before the name of a section of a list ("■ 국내 개인판매 회원 · …").
@@ -105,11 +105,15 @@ def _unglued(sentence: str) -> str:
     return sentence[:m.start()].rstrip() if m and is_label(m.group(1)) else sentence
 
 
-def _kept(text: str, first: bool = True) -> str:
-    """A block's text without dead link labels and pointers; the first sentence of a list item always stays."""
+def _kept(text: str, first: bool = True, said: set[str] | None = None) -> str:
+    """A block's text without dead link labels and pointers; the first sentence of a list item always stays.
+    A later sentence the answer has already said (`said`: a heading scraped again after an item) goes too."""
     parts = [_unglued(p) for p in _sentences(text)]
-    return " ".join(p for k, p in enumerate(parts)
-                    if not _DEAD_POINTER.search(p) and not (is_label(p) and (k or not first)))
+    kept = [p for k, p in enumerate(parts) if not _DEAD_POINTER.search(p) and not (is_label(p) and (k or not first))
+            and not (k and said is not None and p in said)]
+    if said is not None:
+        said.update(kept)
+    return " ".join(kept)
 
 
 def _is_row(line: str) -> bool:
@@ -126,6 +130,7 @@ def blocks(answer: str, links: Iterable[str] = ()) -> list[Block]:
     out: list[Block] = []
     group = para = 0
     rows = False  # the previous line was a table row
+    said: set[str] = set()  # the sentences quoted so far: the same sentence again is a scraped heading, not news
     for title in sorted(links, key=len, reverse=True):
         answer = answer.replace(title, " ")
 
@@ -135,9 +140,10 @@ def blocks(answer: str, links: Iterable[str] = ()) -> list[Block]:
         for k, sentence in enumerate(sentences):
             # (A noun phrase right before a list is the list's heading, not a link label.)
             label = is_label(sentence) and not (heading and k == len(sentences) - 1)
-            if not out or not (_DEAD_POINTER.search(sentence) or label):
+            if not out or not (_DEAD_POINTER.search(sentence) or label or sentence in said):
                 group += 0 if inside else 1  # text between two steps of a list stays with the list
                 out.append(Block("text", sentence, group, para))
+                said.add(sentence)
 
     for line in answer.splitlines():
         line = line.strip()
@@ -169,7 +175,7 @@ def blocks(answer: str, links: Iterable[str] = ()) -> list[Block]:
                 group += 1
                 _heading(out, group)
             in_list = True
-            body = _kept(body, first=kind != "note")
+            body = _kept(body, first=kind != "note", said=said)
             if section:  # "■ 국내 개인판매 회원 · …": the name of the list that follows
                 out.append(Block("heading", body.rstrip(".:"), group, para))
             elif kind == "note":

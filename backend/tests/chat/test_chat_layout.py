@@ -56,6 +56,15 @@ def test_a_citation_after_a_sentence_is_not_glued_to_the_next_one():
 def test_a_pointer_to_a_missing_guide_is_left_out():
     text = render(blocks("등록은 판매자센터에서 합니다. 자세한 내용은 아래 가이드에서 확인해 주세요."))
     assert text == "등록은 판매자센터에서 합니다."
+    text = render(blocks("적립은 구매확정 후에 됩니다. 추가 지급을 원하시면 아래의 도움말을 참고해 주세요."))
+    assert text == "적립은 구매확정 후에 됩니다."
+
+
+def test_a_heading_scraped_again_after_an_item_is_said_once():
+    text = render(blocks("구매자에게 다음 혜택이 제공됩니다. 기본으로 주는 포인트 혜택 1. 구매 적립 · 결제 금액의 1%를"
+                         " 적립해 드립니다. 기본으로 주는 포인트 혜택 2. 리뷰 적립 · 리뷰를 쓰면 50원을 드립니다."))
+    assert text.count("기본으로 주는 포인트 혜택") == 1
+    assert "- 결제 금액의 1%를 적립해 드립니다." in text.splitlines()
 
 
 def test_a_flattened_table_comes_out_as_one_line_per_row():
