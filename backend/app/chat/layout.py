@@ -22,7 +22,7 @@ _CIRCLED_STEP = re.compile(f"\\s*([{_CIRCLED}])\\s*")
 # A bullet in running text: the middle dots and squares the help centre uses (never "-", it joins words).
 _BULLET = re.compile(r"(?:(?:^|(?<=\s)|(?<=[.!?)\]]))\s*([·•▪◦■□●○◆◇▶▷]|-(?=\s))|([·•](?=\s)))\s*(?=\S)")
 # A note label: "※ 참고.", "! 주의.", "※중요 :"
-_NOTE = re.compile(r"(?:^|(?<=\s)|(?<=[.!?)\]]))\s*((?:※|!)\s*(?:참고|주의|중요|유의|안내|TIP|Tip|팁)?\s*[.:]?)\s*")
+_NOTE = re.compile(r"(?:^|(?<=\s)|(?<=[.!?)\]])|(?=※))\s*((?:※|!)\s*(?:참고|주의|중요|유의|안내|TIP|Tip|팁)?\s*[.:]?)\s*")
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?。])\s+|(?<=[.!?]\))\s*(?=[가-힣A-Za-z])|(?<=[다요]\.)(?=[^\s\d.,)\]\"'])")
 # A sentence that points at a link or guide the scrape did not keep ("아래 가이드에서 확인해 주세요").
 _DEAD_POINTER = re.compile(r"(?:아래|하단|위)\s*(?:의\s*)?(?:가이드|링크|바로\s?가기|배너|URL|url|도움말|버튼을\s*클릭)")
@@ -171,7 +171,9 @@ def blocks(answer: str, links: Iterable[str] = ()) -> list[Block]:
                 parts = _sentences(body)
                 body, rest = (parts[0], " ".join(parts[1:])) if parts else (body, "")
             section = kind == "bullet" and marker in _SECTION_MARKS and is_label(body.rstrip(".:") + ".")
-            if not in_list or (kind == "step" and marker == "1") or (kind == "note" and not in_run) or section:
+            if kind == "step" and marker == "1" and _headed_note(out):
+                pass  # "…하는 경우 ※ 참고. … 1. …": the steps join their heading and its note
+            elif not in_list or (kind == "step" and marker == "1") or (kind == "note" and not in_run) or section:
                 group += 1
                 _heading(out, group)
             in_list = True
@@ -191,11 +193,32 @@ def blocks(answer: str, links: Iterable[str] = ()) -> list[Block]:
     return out
 
 
+def _headed_note(out: list[Block]) -> bool:
+    """The last group is a heading with only notes after it, so far: the list that comes next is its list."""
+    if not out or out[-1].kind != "note":
+        return False
+    last = [b for b in out if b.group == out[-1].group]
+    return last[0].kind == "heading" and all(b.kind == "note" for b in last[1:])
+
+
+@lru_cache(maxsize=4096)
+def is_heading(text: str) -> bool:
+    """A phrase that names a section of the answer ("예약충전 설정을 변경하고 싶은 경우"): short, no sentence
+    ending, closing on a noun."""
+    from app.retrieval.analysis import kiwi
+
+    core = text.strip()
+    if not core or len(core) > 50 or core[-1] in ".?!)]" or core.startswith(("(", "※")):
+        return False
+    tags = [t.tag for t in kiwi().tokenize(core)]
+    return bool(tags) and not any(tag.startswith("EF") for tag in tags) and tags[-1] in ("NNG", "NNP", "NNB")
+
+
 def _heading(out: list[Block], group: int) -> None:
     """A noun phrase right before a list is its heading ("…탈퇴 가능 조건 및 방법"): it joins the list's group. So
     does a sentence that introduces the list ("아래의 서류를 제출해 주세요", "…은 다음과 같습니다:"): quoted without
     it, the list would answer nothing; it stays a sentence."""
-    if out and out[-1].kind == "text" and is_label(out[-1].text.rstrip(":") + "."):
+    if out and out[-1].kind == "text" and (is_label(out[-1].text.rstrip(":") + ".") or is_heading(out[-1].text)):
         last = out.pop()
         out.append(Block("heading", last.text.rstrip(".:"), group, last.para))
     elif out and out[-1].kind == "text" and _INTRODUCES.search(out[-1].text):

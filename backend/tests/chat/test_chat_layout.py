@@ -126,3 +126,15 @@ def test_the_quoted_answer_keeps_the_sentence_that_announces_its_list():
     text = select_sentences("미성년자 판매 회원 서류", answer)
     assert "보호자 동의서 사본 1부" in text and "인감증명서 사본 1부" in text  # the list, whole
     assert "아래의 서류를" in text
+
+
+def test_a_section_named_by_a_phrase_keeps_its_heading_and_note_with_its_steps():
+    text = ("충전은 미리 등록한 수단으로 됩니다. 설정을 바꾸고 싶은 경우※ 참고. 바꿔도 결제수단은 그대로입니다."
+            "1. 관리 메뉴로 들어갑니다.2. 설정 변경 버튼을 누릅니다.")
+    found = blocks(text)
+    heading = next(b for b in found if b.kind == "heading")
+    assert heading.text == "설정을 바꾸고 싶은 경우"
+    assert {b.group for b in found if b.kind in ("heading", "note", "step")} == {heading.group}
+    lines = render(found).splitlines()
+    assert "**설정을 바꾸고 싶은 경우**" in lines and "※ 참고. 바꿔도 결제수단은 그대로입니다." in lines
+    assert "2. 설정 변경 버튼을 누릅니다." in lines
