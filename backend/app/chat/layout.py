@@ -25,7 +25,8 @@ _BULLET = re.compile(r"(?:(?:^|(?<=\s)|(?<=[.!?)\]]))\s*([·•▪◦■□●�
 _NOTE = re.compile(r"(?:^|(?<=\s)|(?<=[.!?)\]])|(?=※))\s*((?:※|!)\s*(?:참고|주의|중요|유의|안내|TIP|Tip|팁)?\s*[.:]?)\s*")
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?。])\s+|(?<=[.!?]\))\s*(?=[가-힣A-Za-z])|(?<=[다요]\.)(?=[^\s\d.,)\]\"'])")
 # A sentence that points at a link or guide the scrape did not keep ("아래 가이드에서 확인해 주세요").
-_DEAD_POINTER = re.compile(r"(?:아래|하단|위)\s*(?:의\s*)?(?:가이드|링크|바로\s?가기|배너|URL|url|도움말|버튼을\s*클릭)")
+_DEAD_POINTER = re.compile(r"(?:아래|하단|위)\s*(?:의\s*)?(?:가이드|링크|바로\s?가기|배너|URL|url|도움말|버튼을\s*클릭)"
+                           r"|(?:바로\s?가기|더\s?보기|보러\s?가기)\s*[>▶»›]+\s*$")  # a link's label and its arrow
 # A sentence that announces what follows it ("아래의 서류를…", "다음과 같습니다", "…방법:").
 _INTRODUCES = re.compile(r"(?:아래|다음)(?:의|과|와)?\s*(?:같이|같은|서류|항목|내용|방법|절차|사항|조건|기준|표)|:\s*$")
 # Marks the help centre puts before the name of a section of a list ("■ 국내 개인판매 회원 · …").

@@ -58,6 +58,8 @@ def test_a_pointer_to_a_missing_guide_is_left_out():
     assert text == "등록은 판매자센터에서 합니다."
     text = render(blocks("적립은 구매확정 후에 됩니다. 추가 지급을 원하시면 아래의 도움말을 참고해 주세요."))
     assert text == "적립은 구매확정 후에 됩니다."
+    text = render(blocks("고시는 필수 입력사항입니다. 고시 개정 안내(2023년 시행) 공지 바로가기 >"))
+    assert text == "고시는 필수 입력사항입니다."
 
 
 def test_a_heading_scraped_again_after_an_item_is_said_once():
