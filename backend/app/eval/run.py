@@ -25,6 +25,7 @@ from app.llm.registry import default_chat_provider
 from app.models import ChatMessage, KnowledgeEntry
 from app.users.service import ensure_user
 from app.workspaces import service as workspaces
+from app.workspaces.schemas import WorkspaceSettingsRead
 
 
 def key_ref(key: str) -> str:
@@ -97,12 +98,13 @@ async def _progress(done: int, total: int) -> None:
     print(f"\r  importing {done}/{total}", end="\n" if done == total else "", file=sys.stderr, flush=True)
 
 
-async def replay(ws_id: uuid.UUID, history: list[dict]) -> list[dict]:
+async def replay(ws_id: uuid.UUID, history: list[dict], settings: WorkspaceSettingsRead | None = None) -> list[dict]:
     """The set's earlier turns as the chat would have recorded them: each user turn with its standalone query,
     each answer with the entries the pipeline cites for the question before it. The set writes the answers' text
     (and the offers in it); what they were grounded in is ours to record, as a live conversation records it."""
-    async with sessionmaker()() as s:
-        settings = await workspaces.load_settings(session=s, ws_id=ws_id)
+    if settings is None:
+        async with sessionmaker()() as s:
+            settings = await workspaces.load_settings(session=s, ws_id=ws_id)
     turns: list[Turn] = []
     out: list[dict] = []
     plan: Plan | None = None
@@ -121,12 +123,12 @@ async def replay(ws_id: uuid.UUID, history: list[dict]) -> list[dict]:
 
 
 async def ask(ws_id: uuid.UUID, user_id: uuid.UUID, question: dict, keys: dict[uuid.UUID, str],
-              plain_history: bool = False) -> dict:
+              plain_history: bool = False, settings: WorkspaceSettingsRead | None = None) -> dict:
     """Send one question (after its history) through the chat pipeline and record what it ranked.
     `plain_history`: store the earlier turns as bare text, with no standalone queries or sources."""
     history = question.get("history", [])
-    recorded = ([{"role": t["role"], "content": t["content"]} for t in history] if plain_history
-                else await replay(ws_id, history))
+    recorded = ([{"role": t["role"], "content": t["content"]} for t in history] if plain_history or not history
+                else await replay(ws_id, history, settings))
     async with sessionmaker()() as s:
         session = await chat.create_session(session=s, ws_id=ws_id, user_id=user_id, title=question["id"])
         for message in recorded:
@@ -200,7 +202,7 @@ async def main(faq: Path, questions_path: Path, report_path: Path, reuse: bool =
         settings = await workspaces.load_settings(session=s, ws_id=ws_id)
     rows = []
     for q in questions:
-        rows.append(await ask(ws_id, user_id, q, keys, plain_history))
+        rows.append(await ask(ws_id, user_id, q, keys, plain_history, settings))
     summary = score(rows) | {"one_click": one_click(rows)}
     dialogue_rows: list[dict] = []
     if followups_path is not None:
