@@ -173,7 +173,8 @@ async def plan_answer(*, ws_id: uuid.UUID, settings: WorkspaceSettingsRead,
     else:
         decision = await decide(ws_id, result, settings)
         if resolved.context_query and context and not decision["on_topic"]:
-            decision = await _decide_in_context(ws_id, decision, result, context, settings)
+            offered = resolved.how == "followup" and _answered_last(history)
+            decision = await _decide_in_context(ws_id, decision, result, context, settings, offered=offered)
     refused = not decision["on_topic"] or not hits
     # A close call between the first two (fused scores within AMBIGUOUS_GAP) is right only about half the time;
     # the runner-up is then offered second among the follow-ups, one click away (docs/benchmarks.md).
@@ -281,11 +282,23 @@ def _after_last_answer(hits: list[Hit], history: list[Turn]) -> list[Hit]:
     return [h for h in hits if str(h.entry_id) not in answered] + [h for h in hits if str(h.entry_id) in answered]
 
 
-async def _decide_in_context(ws_id: uuid.UUID, raw: dict, message: SearchResult,
-                             context: SearchResult, settings: WorkspaceSettingsRead) -> dict:
+def _answered_last(history: list[Turn]) -> bool:
+    """Whether the previous answer was grounded in the knowledge (a refusal cites nothing)."""
+    last = next((t for t in reversed(history) if t.role == "assistant"), None)
+    return last is not None and bool(last.cited)
+
+
+async def _decide_in_context(ws_id: uuid.UUID, raw: dict, message: SearchResult, context: SearchResult,
+                             settings: WorkspaceSettingsRead, *, offered: bool = False) -> dict:
     """A message refused on its own is answered in context when the joined query is on topic and the message
     itself is still plausible for this knowledge (USE over the workspace), so "이용료는요?" after a service
-    question is answered while "오늘 날씨 어때?" after the same question is still refused."""
+    question is answered while "오늘 날씨 어때?" after the same question is still refused.
+
+    `offered`: the message accepts an offer a grounded answer made in its text ("…도 알려드릴까요?" "네"). What
+    our own answer offered inside an on-topic conversation is never refused: the user said yes to it, and the
+    offer leans on the conversation's topic like a fragment ("실제 방송 전에 연습…" after a question on lives)."""
+    if offered and context.hits:
+        return raw | {"on_topic": True, "reason": "context:offer"}
     # A message continuing a conversation is more likely on its topic than the same words asked cold, so the
     # joined query is read one strictness level laxer. The topic is part of the joined query: after an off-topic
     # turn it is still far out, and so is a change of subject ("오늘 날씨 어때?").

@@ -195,6 +195,27 @@ async def test_an_offer_in_prose_never_answers_with_the_entry_just_cited(client,
     assert entries[MINOR_SIGNUP] in [str(h.entry_id) for h in plan.hits]  # still a candidate, ranked last
 
 
+async def test_an_offer_in_prose_is_answered_once_accepted_even_when_its_words_alone_are_refused(client, demo):
+    """Our own grounded answer offered it and the user said yes: the offer leans on the conversation's topic, so
+    it is answered even where its words alone read as off-topic. After a refusal there is no topic to lean on."""
+    ws, entries = uuid.UUID(demo["ws"]), demo["entries"]
+    asked = "발송 기한은 언제까지예요?"
+    offer = "연휴처럼 며칠 쉬는 동안은 어떻게 하면 되는지"
+    said = f"결제 후 3영업일 안에 발송하시면 됩니다. 혹시 {offer}도 알려드릴까요?"
+    cited = entries["발송 기한은 언제까지이며, 늦어지면 어떻게 되나요?"]
+    async with sessionmaker()() as s:
+        settings = await load_settings(session=s, ws_id=ws)
+    alone = await plan_answer(ws_id=ws, settings=settings, history=[], message=offer)
+    assert alone.refused  # the offer's words, asked cold
+    answered = [Turn("user", asked, standalone_query=asked), Turn("assistant", said, cited=[cited])]
+    plan = await plan_answer(ws_id=ws, settings=settings, history=answered, message="네 알려주세요")
+    assert plan.how.startswith("followup") and not plan.refused
+    assert plan.decision["reason"] == "context:offer" and plan.cited
+    refused = [Turn("user", asked, standalone_query=asked), Turn("assistant", said, cited=[])]
+    plan = await plan_answer(ws_id=ws, settings=settings, history=refused, message="네 알려주세요")
+    assert plan.refused
+
+
 async def test_off_topic_is_refused_with_one_suggestion(client, demo):
     actor, ws, sid, entries = demo["actor"], demo["ws"], demo["sid"], demo["entries"]
     events = await ask(client, actor, ws, sid, OFF_TOPIC)
