@@ -43,6 +43,7 @@ class Hit:
     overview: float = 0.0  # how much the entry is the guide to a whole task (knowledge/structure.py)
     title_cover: float | None = None  # IDF share of the query's words its title holds (subject.py)
     cover: float | None = None  # IDF share of the query's subject words the whole entry holds
+    title_terms: frozenset[str] = frozenset()  # a guide's title lexemes (empty for other entries)
 
 
 @dataclass
@@ -121,18 +122,20 @@ WITH dense_chunks AS (
              AS score,
            max(f.dense) OVER () AS dense_top, max(f.usem) OVER () AS usem_top
     FROM fused f
-    ORDER BY score DESC, f.dense DESC
-    LIMIT :lim
+), kept AS (  -- the first :lim, and every guide among the candidates: its bonus (subject.py) comes after the SQL
+    SELECT r.* FROM (SELECT ranked.*, row_number() OVER (ORDER BY score DESC, dense DESC) AS rn FROM ranked) r
+    LEFT JOIN knowledge_entries e ON e.id = r.entry_id AND e.workspace_id = :ws
+    WHERE r.rn <= :lim OR coalesce(e.overview, 0) > :guide_floor
 )
 SELECT r.entry_id, coalesce(e.question, p.title), coalesce(e.answer, p.text), e.category, e.related, r.dense,
        r.usem, r.bm25, r.score, r.dense_top, r.usem_top,
        (SELECT n FROM corpus) AS n_chunks, (SELECT array_agg(lexeme) FROM terms WHERE typed) AS known_terms,
        p.document_id, p.title AS document_title, p.page, p.section, coalesce(e.overview, 0) AS overview,
-       h.in_title, h.in_entry,
+       h.in_title, h.in_entry, t.title_terms,
        (SELECT json_object_agg(lexeme, plain_idf) FROM terms) AS term_idf,
        (SELECT json_object_agg(t.lexeme, k.df) FROM terms t
         JOIN knowledge_lexicon k ON k.workspace_id = :ws AND k.lexeme = t.lexeme) AS term_df
-FROM ranked r LEFT JOIN knowledge_entries e ON e.id = r.entry_id AND e.workspace_id = :ws
+FROM kept r LEFT JOIN knowledge_entries e ON e.id = r.entry_id AND e.workspace_id = :ws
 LEFT JOIN LATERAL (  -- a document piece: its text (the row with lexemes) and its document's title
     SELECT c.document_id, c.page, c.section, c.text, d.title FROM knowledge_chunks c
     JOIN documents d ON d.id = c.document_id AND d.workspace_id = :ws
@@ -145,6 +148,12 @@ LEFT JOIN LATERAL (  -- the query's lexemes (and their formal forms) each unit h
     WHERE c.workspace_id = :ws AND c.unit_id = r.entry_id AND c.lexemes IS NOT NULL
       AND l = ANY(CAST(:lexemes AS text[]))
 ) h ON true
+LEFT JOIN LATERAL (  -- a guide's title lexemes: the ones the question lacks make it a narrower guide (subject.py)
+    SELECT array_agg(DISTINCT l) AS title_terms
+    FROM knowledge_chunks c, unnest(tsvector_to_array(c.lexemes)) l
+    WHERE coalesce(e.overview, 0) > :guide_floor AND c.workspace_id = :ws AND c.unit_id = r.entry_id
+      AND c.kind = 'question' AND c.lexemes IS NOT NULL
+) t ON true
 WHERE e.id IS NOT NULL OR p.document_id IS NOT NULL
 ORDER BY r.score DESC, r.dense DESC
 """
@@ -178,7 +187,7 @@ async def search(*, ws_id: uuid.UUID, query: str, settings: RetrievalSettings, l
         "joined": sorted(joined),
         "weights": [1.0] * len(terms) + [thesaurus.EXPANSION_WEIGHT] * len(extra),
         "dense_depth": DENSE_DEPTH, "lex_depth": LEX_DEPTH, "w_dense": W_DENSE, "w_usem": W_USEM,
-        "w_lex": 0.6 * settings.hybrid_weight, "lim": max(want, intent.RERANK_DEPTH),
+        "w_lex": 0.6 * settings.hybrid_weight, "lim": max(want, intent.RERANK_DEPTH), "guide_floor": subject.OVERVIEW_FLOOR,
         "docs": settings.knowledge_scope != "faq", "faq": settings.knowledge_scope != "documents",
     })).all()
     first = rows[0] if rows else None  # the per-query columns repeat on every row
@@ -190,14 +199,15 @@ async def search(*, ws_id: uuid.UUID, query: str, settings: RetrievalSettings, l
                 dense=float(r[5] or 0), usem=float(r[6] or 0), keyword=float(r[7] or 0), score=float(r[8] or 0),
                 document_id=r.document_id, document_title=r.document_title, page=r.page, section=r.section,
                 overview=float(r.overview or 0), title_cover=subject.cover(terms, idf, frozenset(r.in_title)),
-                cover=subject.cover(nouns, idf, frozenset(r.in_entry)))
+                cover=subject.cover(nouns, idf, frozenset(r.in_entry)), title_terms=frozenset(r.title_terms or ()))
             for r in rows]
     # Sibling entries share a topic; the kind of answer asked for decides between them (intent.py), and a
     # question naming only the task the guide's title names asks for the guide (subject.py).
+    asked_terms = frozenset(terms + extra)
     asked = intent.question_types(respace(asking) if asking else query) if settings.question_types else frozenset()
     for h in hits:
         h.score += intent.WEIGHT * intent.overlap(asked, h.question) if asked else 0.0
-        h.score += subject.overview_bonus(h.overview, h.title_cover)
+        h.score += subject.overview_bonus(h.overview, h.title_cover, subject.unasked(h.title_terms, asked_terms))
     hits.sort(key=lambda h: (h.score, h.dense), reverse=True)
     hits = hits[:want]
     known = set(first.known_terms or []) if first else set()

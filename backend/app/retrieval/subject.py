@@ -14,6 +14,7 @@ Weights are IDF: a shared "상품" says little, a shared "반품안심케어" a 
 
 from collections.abc import Iterable, Mapping
 
+from app.knowledge.structure import GENERIC_TERMS
 from app.retrieval import thesaurus
 
 # Ranking, fitted on eval/broad.jsonl, eval/dev.jsonl, eval/holdout.jsonl and eval/holdout2.jsonl (docs/
@@ -22,6 +23,7 @@ from app.retrieval import thesaurus
 # OVERVIEW_FLOOR of overview evidence (answers in steps, or many siblings, alone make no guide). Refitted on the
 # same sets when answer pieces came to be embedded under their titles (5.0 before: "Answer pieces in context").
 W_OVERVIEW = 8.0
+W_NARROWER = 1.0  # taken off a guide's bonus when none of its task words is asked (one signal's deviation)
 COVER_FLOOR = 0.5
 OVERVIEW_FLOOR = 0.3
 
@@ -55,9 +57,21 @@ def cover(terms: Iterable[str], idf: Mapping[str, float], present: set[str] | fr
     return got / total if total > 0 else None
 
 
-def overview_bonus(overview: float, title_cover: float | None) -> float:
-    """What an entry gains on the fused score for being the guide to the task the question names."""
+def unasked(title_terms: Iterable[str], asked: set[str] | frozenset[str]) -> float:
+    """The share of a guide's task words (its title's lexemes less the kind-of-entry words, and less compounds
+    of two of its own words: 상품등록 beside 상품, 등록) that the question does not name: "★ 상품 일괄등록
+    방법" names 일괄, which "상품 등록은 어떻게 하나요?" does not ask about."""
+    terms = set(title_terms)
+    task = {t for t in terms if t not in GENERIC_TERMS
+            and not any(t.startswith(a) and t[len(a):] in terms for a in terms if a != t)}
+    return sum(1 for t in task if t not in asked) / len(task) if task else 0.0
+
+
+def overview_bonus(overview: float, title_cover: float | None, narrower: float = 0.0) -> float:
+    """What an entry gains on the fused score for being the guide to the task the question names; `narrower`
+    (`unasked`): the share of the guide's own task words the question leaves out, which tells a broad guide
+    from a narrower one that both hold the question's words."""
     if overview <= OVERVIEW_FLOOR or title_cover is None or title_cover <= COVER_FLOOR:
         return 0.0
     guide = (overview - OVERVIEW_FLOOR) / (1 - OVERVIEW_FLOOR)
-    return W_OVERVIEW * guide * (title_cover - COVER_FLOOR) / (1 - COVER_FLOOR)
+    return max(0.0, W_OVERVIEW * guide * (title_cover - COVER_FLOOR) / (1 - COVER_FLOOR) - W_NARROWER * narrower)

@@ -12,7 +12,7 @@ from app.core.db import sessionmaker
 from app.knowledge import service as knowledge
 from app.knowledge.schemas import EntryCreate
 from app.models import KnowledgeEntry
-from app.retrieval import ontopic, subject
+from app.retrieval import intent, ontopic, subject
 from app.workspaces.service import load_settings
 
 GUIDE = "★ 상품 등록하는 방법"
@@ -20,6 +20,12 @@ GUIDE_ANSWER = (
     "판매할 상품을 등록하는 메뉴입니다. 1. 판매자센터 > 상품관리 > 상품 등록으로 이동합니다. "
     "2. 카테고리를 고르고 상품명을 입력합니다. 3. 판매가, 재고 수량, 옵션을 설정합니다. "
     "4. 대표 이미지와 상세 설명을 올립니다. 5. 배송비와 반품 정보를 확인한 뒤 저장합니다."
+)
+NARROWER = "★ 상품 일괄등록 방법"
+NARROWER_ANSWER = (
+    "여러 상품을 엑셀 파일로 한 번에 등록하는 메뉴입니다. 1. 상품관리 > 상품 일괄등록으로 이동합니다. "
+    "2. 엑셀 양식을 내려받아 상품 정보를 채웁니다. 3. 파일을 올리고 검증 결과를 확인합니다. "
+    "4. 오류가 없으면 등록을 완료합니다."
 )
 FOOD = "음식이나 식품도 스토어에 등록해 판매할 수 있나요?"
 HOMEWORK = "수학 숙제 세금 문제 풀어줘"
@@ -55,6 +61,36 @@ async def test_a_broad_question_ranks_the_guide_first_and_a_specific_one_its_cas
     monkeypatch.setattr(subject, "W_OVERVIEW", 0.0)
     plain = await with_guide("상품 등록은 어떻게 하나요?")
     assert plain.hits[0].question != GUIDE
+
+
+async def test_of_two_guides_a_broad_question_gets_the_one_naming_nothing_more(with_guide, monkeypatch):
+    async with sessionmaker()() as s:
+        await knowledge.create_entry(session=s, ws_id=with_guide.ws_id, body=EntryCreate(
+            question=NARROWER, answer=NARROWER_ANSWER, category="상품 등록", related=[]))
+    assert (await _overview(with_guide.ws_id))[NARROWER] > 0.8
+    broad = await with_guide("상품 등록은 어떻게 하나요?")
+    assert [h.question for h in broad.hits[:2]] == [GUIDE, NARROWER]
+    narrow = await with_guide("상품 일괄 등록은 어떻게 해요?")
+    assert narrow.hits[0].question == NARROWER
+    # The narrower guide names one task word (일괄) of its three the broad question lacks; the broad guide none.
+    weight = subject.W_NARROWER
+    monkeypatch.setattr(subject, "W_NARROWER", 0.0)
+    unweighed = {h.question: h.score for h in (await with_guide("상품 등록은 어떻게 하나요?")).hits}
+    scores = {h.question: h.score for h in broad.hits}
+    assert unweighed[NARROWER] - scores[NARROWER] == pytest.approx(weight / 3)
+    assert unweighed[GUIDE] == pytest.approx(scores[GUIDE])
+
+
+async def test_a_guide_outside_the_first_candidates_still_gets_its_bonus(with_guide, monkeypatch):
+    """The bonus is added after the statement's cut (the first RERANK_DEPTH by fused score): guides among the
+    candidates come back beyond the cut, so a broad question's guide is never lost to it."""
+    monkeypatch.setattr(subject, "W_OVERVIEW", 0.0)
+    plain = await with_guide("상품 등록은 어떻게 하나요?", limit=1)
+    assert plain.hits[0].question != GUIDE
+    monkeypatch.undo()
+    monkeypatch.setattr(intent, "RERANK_DEPTH", 1)
+    cut = await with_guide("상품 등록은 어떻게 하나요?", limit=1)
+    assert [h.question for h in cut.hits] == [GUIDE]
 
 
 async def test_an_everyday_question_sharing_one_word_is_refused(with_guide):
