@@ -205,9 +205,11 @@ async def search(*, ws_id: uuid.UUID, query: str, settings: RetrievalSettings, l
     # question naming only the task the guide's title names asks for the guide (subject.py).
     asked_terms = frozenset(terms + extra)
     asked = intent.question_types(respace(asking) if asking else query) if settings.question_types else frozenset()
+    case = subject.asks_a_case(intent.question_types(respace(asking) if asking else query))
     for h in hits:
         h.score += intent.WEIGHT * intent.overlap(asked, h.question) if asked else 0.0
-        h.score += subject.overview_bonus(h.overview, h.title_cover, subject.unasked(h.title_terms, asked_terms))
+        if not case:
+            h.score += subject.overview_bonus(h.overview, h.title_cover, subject.unasked(h.title_terms, asked_terms))
     hits.sort(key=lambda h: (h.score, h.dense), reverse=True)
     hits = hits[:want]
     known = set(first.known_terms or []) if first else set()

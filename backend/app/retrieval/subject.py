@@ -57,6 +57,16 @@ def cover(terms: Iterable[str], idf: Mapping[str, float], present: set[str] | fr
     return got / total if total > 0 else None
 
 
+# Kinds of answer (intent.py) a guide to a menu does not give: when, how much, how many, who, on what condition,
+# why it fails. A question asking one of them asks about a case, however general its words.
+CASE_TYPES = frozenset({"time", "cost", "count", "who", "condition", "problem"})
+
+
+def asks_a_case(types: frozenset[str]) -> bool:
+    """Whether a question's kinds of answer (intent.question_types) are ones no guide gives."""
+    return bool(types & CASE_TYPES)
+
+
 def unasked(title_terms: Iterable[str], asked: set[str] | frozenset[str]) -> float:
     """The share of a guide's task words (its title's lexemes less the kind-of-entry words, and less compounds
     of two of its own words: 상품등록 beside 상품, 등록) that the question does not name: "★ 상품 일괄등록

@@ -27,6 +27,12 @@ NARROWER_ANSWER = (
     "2. 엑셀 양식을 내려받아 상품 정보를 채웁니다. 3. 파일을 올리고 검증 결과를 확인합니다. "
     "4. 오류가 없으면 등록을 완료합니다."
 )
+SETTLEMENT_GUIDE = "★ 정산 내역 메뉴 안내"
+SETTLEMENT_GUIDE_ANSWER = (
+    "정산 내역 메뉴에서 일별, 건별 정산 금액을 확인합니다. 1. 정산관리 > 정산 내역으로 이동합니다. "
+    "2. 조회 기간을 고릅니다. 3. 일별 또는 건별 탭에서 금액과 상태를 확인합니다. 4. 엑셀로 내려받을 수 있습니다."
+)
+SETTLEMENT_WHEN = "판매 대금은 언제 정산되나요?"
 FOOD = "음식이나 식품도 스토어에 등록해 판매할 수 있나요?"
 HOMEWORK = "수학 숙제 세금 문제 풀어줘"
 
@@ -91,6 +97,20 @@ async def test_a_guide_outside_the_first_candidates_still_gets_its_bonus(with_gu
     monkeypatch.setattr(intent, "RERANK_DEPTH", 1)
     cut = await with_guide("상품 등록은 어떻게 하나요?", limit=1)
     assert [h.question for h in cut.hits] == [GUIDE]
+
+
+async def test_a_question_asking_when_gets_its_case_not_the_guide(with_guide, monkeypatch):
+    """A guide walks through a menu; it does not say when, how much, how many, who, on what condition or why it
+    fails. "정산은 언제 되나요?" asks when, however general its words."""
+    async with sessionmaker()() as s:
+        await knowledge.create_entry(session=s, ws_id=with_guide.ws_id, body=EntryCreate(
+            question=SETTLEMENT_GUIDE, answer=SETTLEMENT_GUIDE_ANSWER, category="정산", related=[]))
+    assert (await _overview(with_guide.ws_id))[SETTLEMENT_GUIDE] > subject.OVERVIEW_FLOOR
+    when = [h.question for h in (await with_guide("정산은 언제 되나요?")).hits]
+    assert when[0] != SETTLEMENT_GUIDE and SETTLEMENT_WHEN in when[:3]
+    assert (await with_guide("정산 내역은 어떻게 봐요?")).hits[0].question == SETTLEMENT_GUIDE
+    monkeypatch.setattr(subject, "CASE_TYPES", frozenset())  # every question read as asking for the guide
+    assert (await with_guide("정산은 언제 되나요?")).hits[0].question == SETTLEMENT_GUIDE
 
 
 async def test_an_everyday_question_sharing_one_word_is_refused(with_guide):
