@@ -31,6 +31,7 @@ _DEAD_POINTER = re.compile(r"(?:아래|하단|위)\s*(?:의\s*)?(?:가이드|링
 _INTRODUCES = re.compile(r"(?:아래|다음)(?:의|과|와)?\s*(?:같이|같은|서류|항목|내용|방법|절차|사항|조건|기준|표)|:\s*$")
 # Marks the help centre puts before the name of a section of a list ("■ 국내 개인판매 회원 · …").
 _SECTION_MARKS = frozenset("■□●○◆◇▶▷")
+_LONE_NUMBER = re.compile(r"^\(?\d{1,2}[.)]$")
 _PREDICATE_TAGS = ("VV", "VA", "VX", "VCP", "VCN", "XSV", "XSA", "EF", "EC", "EP", "ETM", "ETN")
 
 
@@ -138,9 +139,17 @@ def blocks(answer: str, links: Iterable[str] = ()) -> list[Block]:
     def text_blocks(text: str, inside: bool = False, heading: bool = False) -> None:
         nonlocal group
         sentences = _sentences(text)
+        for k in range(len(sentences) - 1):
+            # A step number split from its step ("7." "'교환 재배송처리' 버튼을…") goes back in front of it; before a
+            # number it is part of a date ("2021. 11. 01").
+            if _LONE_NUMBER.match(sentences[k]) and not sentences[k + 1][:1].isdigit():
+                sentences[k:k + 2] = ["", f"{sentences[k]} {sentences[k + 1]}"]
+        sentences = [x for x in sentences if x]
         for k, sentence in enumerate(sentences):
             # (A noun phrase right before a list is the list's heading, not a link label.)
             label = is_label(sentence) and not (heading and k == len(sentences) - 1)
+            if k == len(sentences) - 1 and _LONE_NUMBER.match(sentence) and (heading or k):
+                continue  # a step number with nothing after it but a list of its own ("1." then "1) 2)"): says nothing
             if not out or not (_DEAD_POINTER.search(sentence) or label or sentence in said):
                 group += 0 if inside else 1  # text between two steps of a list stays with the list
                 out.append(Block("text", sentence, group, para))

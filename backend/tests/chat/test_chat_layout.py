@@ -140,3 +140,15 @@ def test_a_section_named_by_a_phrase_keeps_its_heading_and_note_with_its_steps()
     lines = render(found).splitlines()
     assert "**설정을 바꾸고 싶은 경우**" in lines and "※ 참고. 바꿔도 결제수단은 그대로입니다." in lines
     assert "2. 설정 변경 버튼을 누릅니다." in lines
+
+
+def test_a_step_number_split_from_its_step_stays_in_front_of_it():
+    # An outer "1." whose items are numbered "1) 2)" is split from its words; it must not stand alone.
+    nested = ("1. 아이디 만들기 아이디 하나로 여러 서비스를 이용합니다. (1) 휴대폰으로 가입하기 1) 가입 버튼을 눌러 주세요."
+              " 2) 휴대폰 번호를 인증해 주세요. 3) 가입이 완료됩니다.")
+    found = blocks(nested)
+    assert all(any(ch.isalpha() for ch in b.text) for b in found)
+    assert select_sentences("아이디는 어떻게 만드나요?", nested).startswith("1. 아이디 만들기")
+    # Before a number it is a date's, not a step's: "2021. 11. 01" keeps its month.
+    dated = "예약 기간을 2021. 11. 01 ~ 2021. 11. 30로 설정했을 경우 그 전에는 판매대기 상태입니다."
+    assert "11. 01" in render(blocks(dated))
