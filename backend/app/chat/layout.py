@@ -37,7 +37,7 @@ _PREDICATE_TAGS = ("VV", "VA", "VX", "VCP", "VCN", "XSV", "XSA", "EF", "EC", "EP
 
 @dataclass(frozen=True, slots=True)
 class Block:
-    kind: str  # text | step | bullet | note | heading
+    kind: str  # text | step | substep (a step of a list inside a step) | bullet | note | heading
     text: str
     group: int  # the blocks of one list (with its heading) share a group; a text block is a group of its own
     para: int = 0  # text blocks of one source paragraph share it (joined with a space, not a blank line)
@@ -47,20 +47,28 @@ def _markers(line: str) -> list[tuple[int, int, str, str, int]]:
     """(start, end, kind, marker, run) of the structure marks in a line, in order; steps count only as a 1, 2, 3…
     run of at least two (`run` numbers it; 0 for bullets and notes)."""
     steps: list[tuple[int, int, str, str, int]] = []
-    run: list[tuple[int, int, str, str, int]] = []
-    runs = expected = 0
+    # Runs are counted per style: the help centre nests "1) 2)" inside "1. 2." (an inner "1)" does not end the
+    # outer list). An inner step's marker keeps its ")" (`substep` in `blocks`).
+    run: dict[str, list[tuple[int, int, str, str, int]]] = {".": [], ")": []}
+    expected = {".": 0, ")": 0}
+    runs = 0
     for m in _STEP.finditer(line):
-        n = int(m.group(1))
+        n, style = int(m.group(1)), line[m.end(1)]
+        mark = str(n) if style == "." else f"{n})"
         if n == 1:
-            if len(run) >= 2:
-                steps.extend(run)
+            if len(run[style]) >= 2:
+                steps.extend(run[style])
             runs += 1
-            run, expected = [(m.start(), m.end(), "step", "1", runs)], 2
-        elif n == expected and run:
-            run.append((m.start(), m.end(), "step", str(n), runs))
-            expected += 1
-    if len(run) >= 2:
-        steps.extend(run)
+            run[style], expected[style] = [(m.start(), m.end(), "step", mark, runs)], 2
+        elif n == expected[style] and run[style]:
+            run[style].append((m.start(), m.end(), "step", mark, run[style][0][4]))
+            expected[style] += 1
+        elif n == expected[other := ")" if style == "." else "."] and run[other]:  # "…4) … 5. …": the list goes on
+            run[other].append((m.start(), m.end(), "step", str(n) if other == "." else f"{n})", run[other][0][4]))
+            expected[other] += 1
+    for style in run:
+        if len(run[style]) >= 2:
+            steps.extend(run[style])
     circled = [(m.start(), m.end(), "step", str(_CIRCLED.index(m.group(1)) + 1), -1)
                for m in _CIRCLED_STEP.finditer(line)]
     found = steps + (circled if len(circled) >= 2 else [])
@@ -170,20 +178,25 @@ def blocks(answer: str, links: Iterable[str] = ()) -> list[Block]:
         rows = False
         text_blocks(line[:marks[0][0]] if marks else line, heading=bool(marks))
         in_list = in_run = False
-        for i, (_, end, kind, marker, run_id) in enumerate(marks):
+        outer = _outer_runs(marks)
+        for i, (start, end, kind, marker, run_id) in enumerate(marks):
             nxt = marks[i + 1] if i + 1 < len(marks) else None
             body = line[end:nxt[0] if nxt else len(line)].strip()
+            # An inner step ("1)" inside an outer "1. 2.") belongs to the outer list: its run goes on after it.
+            around = next((r for r, (a, b) in outer.items() if a < start < b), None) if marker.endswith(")") else None
+            inner = kind == "step" and around is not None
+            first = kind == "step" and marker in ("1", "1)") and not inner
             if kind == "step":
-                in_run = any(m[2] == "step" and m[4] == run_id for m in marks[i + 1:])
+                in_run = any(m[2] == "step" and m[4] in (run_id, around) for m in marks[i + 1:])
             rest = ""
             if nxt is None or kind == "note" or (kind == "step" and not in_run):
                 # The last item of a list (and a note) ends with its first sentence; then running text again.
                 parts = _sentences(body)
                 body, rest = (parts[0], " ".join(parts[1:])) if parts else (body, "")
             section = kind == "bullet" and marker in _SECTION_MARKS and is_label(body.rstrip(".:") + ".")
-            if kind == "step" and marker == "1" and _headed_note(out):
+            if first and _headed_note(out):
                 pass  # "…하는 경우 ※ 참고. … 1. …": the steps join their heading and its note
-            elif not in_list or (kind == "step" and marker == "1") or (kind == "note" and not in_run) or section:
+            elif not in_list or first or (kind == "note" and not in_run) or section:
                 group += 1
                 _heading(out, group)
             in_list = True
@@ -193,7 +206,7 @@ def blocks(answer: str, links: Iterable[str] = ()) -> list[Block]:
             elif kind == "note":
                 out.append(Block("note", f"{marker} {body}".strip(), group, para))
             elif kind == "step":
-                out.append(Block("step", f"{marker}. {body}", group, para))
+                out.append(Block("substep" if inner else "step", f"{marker.rstrip(')')}. {body}", group, para))
             elif body:
                 out.append(Block("bullet", body, group, para))
             if rest:
@@ -201,6 +214,16 @@ def blocks(answer: str, links: Iterable[str] = ()) -> list[Block]:
                 text_blocks(rest, inside=in_run)
                 in_list = in_run
     return out
+
+
+def _outer_runs(marks: list[tuple[int, int, str, str, int]]) -> dict[int, tuple[int, int]]:
+    """The span (first to last marker) of each "1. 2." run of a line: "1) 2)" steps inside one are its sub-steps."""
+    spans: dict[int, tuple[int, int]] = {}
+    for start, _, kind, marker, run_id in marks:
+        if kind == "step" and not marker.endswith(")") and run_id >= 0:
+            a, b = spans.get(run_id, (start, start))
+            spans[run_id] = (min(a, start), max(b, start))
+    return spans
 
 
 def _headed_note(out: list[Block]) -> bool:
@@ -248,6 +271,7 @@ def render(chosen: list[Block]) -> str:
             if prev is not None and (b.group != prev.group or b.kind == "note"
                                      or (prev.kind == "text" and b.kind != "text")):  # a sentence announcing a list
                 lines.append("")
-            lines.append({"bullet": f"- {b.text}", "heading": f"**{b.text}**"}.get(b.kind, b.text))
+            lines.append({"bullet": f"- {b.text}", "heading": f"**{b.text}**", "substep": f"   {b.text}"}
+                         .get(b.kind, b.text))
         prev = b
     return "\n".join(lines).strip()

@@ -152,3 +152,19 @@ def test_a_step_number_split_from_its_step_stays_in_front_of_it():
     # Before a number it is a date's, not a step's: "2021. 11. 01" keeps its month.
     dated = "예약 기간을 2021. 11. 01 ~ 2021. 11. 30로 설정했을 경우 그 전에는 판매대기 상태입니다."
     assert "11. 01" in render(blocks(dated))
+
+
+def test_steps_numbered_inside_a_step_are_its_sub_steps_and_the_outer_list_goes_on():
+    nested = ("가입은 다음 순서로 진행합니다. 1. 아이디 만들기 1) 가입 버튼을 눌러 주세요. 2) 휴대폰 번호를 인증해 주세요."
+              " 2. 판매자 유형을 골라 주세요. 3. 서류를 올려 주세요.")
+    found = blocks(nested)
+    steps = [(b.kind, b.text[:2]) for b in found if b.kind in ("step", "substep")]
+    assert steps == [("step", "1."), ("substep", "1."), ("substep", "2."), ("step", "2."), ("step", "3.")]
+    assert len({b.group for b in found if b.kind in ("step", "substep")}) == 1  # one list, quoted whole or not at all
+    assert "1. 아이디 만들기\n   1. 가입 버튼을 눌러 주세요.\n   2. 휴대폰 번호를 인증해 주세요.\n2. 판매자 유형을" in render(found)
+
+
+def test_a_list_that_changes_its_numbering_style_midway_keeps_every_step():
+    switched = ("실패 사유는 다음과 같습니다. 1) 이미지가 없습니다. 2) 재고수량이 틀렸습니다. 3) 옵션가가 범위를 넘었습니다."
+                " 4. 원산지 코드가 없습니다. 5. 택배사 코드가 없습니다.")
+    assert [b.text[:2] for b in blocks(switched) if b.kind == "step"] == ["1.", "2.", "3.", "4.", "5."]
