@@ -264,14 +264,17 @@ def render(chosen: list[Block]) -> str:
     line between groups, sentences of one paragraph on one line."""
     lines: list[str] = []
     prev: Block | None = None
+    under = False  # bullets right after a sub-step belong to it: indented under it, the sub-list goes on after them
     for b in chosen:
+        under = b.kind == "bullet" and prev is not None and prev.group == b.group and (
+            prev.kind == "substep" or (prev.kind == "bullet" and under))
         if prev is not None and b.kind == prev.kind == "text" and b.para == prev.para:
             lines[-1] += " " + b.text
         else:
             if prev is not None and (b.group != prev.group or b.kind == "note"
                                      or (prev.kind == "text" and b.kind != "text")):  # a sentence announcing a list
                 lines.append("")
-            lines.append({"bullet": f"- {b.text}", "heading": f"**{b.text}**", "substep": f"   {b.text}"}
-                         .get(b.kind, b.text))
+            lines.append({"bullet": f"{'      ' if under else ''}- {b.text}", "heading": f"**{b.text}**",
+                          "substep": f"   {b.text}"}.get(b.kind, b.text))
         prev = b
     return "\n".join(lines).strip()

@@ -161,10 +161,19 @@ def test_steps_numbered_inside_a_step_are_its_sub_steps_and_the_outer_list_goes_
     steps = [(b.kind, b.text[:2]) for b in found if b.kind in ("step", "substep")]
     assert steps == [("step", "1."), ("substep", "1."), ("substep", "2."), ("step", "2."), ("step", "3.")]
     assert len({b.group for b in found if b.kind in ("step", "substep")}) == 1  # one list, quoted whole or not at all
-    assert "1. 아이디 만들기\n   1. 가입 버튼을 눌러 주세요.\n   2. 휴대폰 번호를 인증해 주세요.\n2. 판매자 유형을" in render(found)
+    expected = "1. 아이디 만들기\n   1. 가입 버튼을 눌러 주세요.\n   2. 휴대폰 번호를 인증해 주세요.\n2. 판매자 유형을"
+    assert expected in render(found)
 
 
 def test_a_list_that_changes_its_numbering_style_midway_keeps_every_step():
     switched = ("실패 사유는 다음과 같습니다. 1) 이미지가 없습니다. 2) 재고수량이 틀렸습니다. 3) 옵션가가 범위를 넘었습니다."
                 " 4. 원산지 코드가 없습니다. 5. 택배사 코드가 없습니다.")
     assert [b.text[:2] for b in blocks(switched) if b.kind == "step"] == ["1.", "2.", "3.", "4.", "5."]
+
+
+def test_bullets_after_a_sub_step_are_indented_under_it():
+    nested = ("1. 상품 조회하기 1) 메뉴에 접속합니다. 2) 조건을 정해 검색해 주세요. · 판매중 상품이 먼저 보입니다."
+              " · 전체를 보려면 판매상태를 전체로 고르세요. 3) 상품번호를 누르면 상세페이지가 열립니다. 2. 상품 수정하기")
+    text = render(blocks(nested))
+    assert "   2. 조건을 정해 검색해 주세요.\n      - 판매중 상품이 먼저 보입니다.\n      - 전체를 보려면" in text
+    assert "\n   3. 상품번호를 누르면" in text
