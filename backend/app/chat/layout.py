@@ -146,13 +146,14 @@ def blocks(answer: str, links: Iterable[str] = ()) -> list[Block]:
 
     def text_blocks(text: str, inside: bool = False, heading: bool = False) -> None:
         nonlocal group
-        sentences = _sentences(text)
-        for k in range(len(sentences) - 1):
+        sentences: list[str] = []
+        for sentence in _sentences(text):
             # A step number split from its step ("7." "'교환 재배송처리' 버튼을…") goes back in front of it; before a
             # number it is part of a date ("2021. 11. 01").
-            if _LONE_NUMBER.match(sentences[k]) and not sentences[k + 1][:1].isdigit():
-                sentences[k:k + 2] = ["", f"{sentences[k]} {sentences[k + 1]}"]
-        sentences = [x for x in sentences if x]
+            if sentences and _LONE_NUMBER.match(sentences[-1]) and not sentence[:1].isdigit():
+                sentences[-1] += " " + sentence
+            else:
+                sentences.append(sentence)
         for k, sentence in enumerate(sentences):
             # (A noun phrase right before a list is the list's heading, not a link label.)
             label = is_label(sentence) and not (heading and k == len(sentences) - 1)

@@ -268,7 +268,7 @@ def _merge(raw: SearchResult, context: SearchResult, weight: float = 1.0) -> lis
 
 def _followed_from(history: list[Turn], pinned: Hit) -> uuid.UUID | None:
     """The entry the previous answer cited, when it offered the entry now answered (a follow-up was taken)."""
-    last = next((t for t in reversed(history) if t.role == "assistant"), None)
+    last = _last_answer(history)
     if last is None or not last.cited or str(pinned.entry_id) not in {str(f.get("entry_id")) for f in last.followups}:
         return None
     return uuid.UUID(str(last.cited[0]))
@@ -277,14 +277,19 @@ def _followed_from(history: list[Turn], pinned: Hit) -> uuid.UUID | None:
 def _after_last_answer(hits: list[Hit], history: list[Turn]) -> list[Hit]:
     """A fragment follow-up ("그럼 서류는요?") asks about another aspect than the entry just answered: rank
     that entry after the others (it stays a candidate, e.g. when it is the only match)."""
-    last = next((t for t in reversed(history) if t.role == "assistant"), None)
+    last = _last_answer(history)
     answered = set(last.cited) if last else set()
     return [h for h in hits if str(h.entry_id) not in answered] + [h for h in hits if str(h.entry_id) in answered]
 
 
+def _last_answer(history: list[Turn]) -> Turn | None:
+    """The latest assistant turn, if any."""
+    return next((t for t in reversed(history) if t.role == "assistant"), None)
+
+
 def _answered_last(history: list[Turn]) -> bool:
     """Whether the previous answer was grounded in the knowledge (a refusal cites nothing)."""
-    last = next((t for t in reversed(history) if t.role == "assistant"), None)
+    last = _last_answer(history)
     return last is not None and bool(last.cited)
 
 

@@ -204,8 +204,9 @@ async def search(*, ws_id: uuid.UUID, query: str, settings: RetrievalSettings, l
     # Sibling entries share a topic; the kind of answer asked for decides between them (intent.py), and a
     # question naming only the task the guide's title names asks for the guide (subject.py).
     asked_terms = frozenset(terms + extra)
-    asked = intent.question_types(respace(asking) if asking else query) if settings.question_types else frozenset()
-    case = subject.asks_a_case(intent.question_types(respace(asking) if asking else query))
+    types = intent.question_types(respace(asking) if asking else query)
+    asked = types if settings.question_types else frozenset()
+    case = subject.asks_a_case(types)
     for h in hits:
         h.score += intent.WEIGHT * intent.overlap(asked, h.question) if asked else 0.0
         if not case:
