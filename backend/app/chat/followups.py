@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.db import read
 from app.retrieval import intent
+from app.retrieval.analysis import plain
 
 # Weights on one scale (the similarity term is a z-score over the candidates); tuned on the dev half of
 # eval/followups.jsonl, see docs/benchmarks.md.
@@ -76,15 +77,11 @@ def family(a: str | None, b: str | None) -> bool:
     return bool(words_a & words_b) or any(x[:2] == y[:2] for x in words_a for y in words_b if len(x) >= 4 <= len(y))
 
 
-def _norm(text: str) -> str:
-    return "".join(ch for ch in text.lower() if ch.isalnum())
-
-
 def score(anchor: Entry, cands: list[Candidate]) -> list[Candidate]:
     """Score candidates against the cited entry (no near-duplicates), best first."""
-    own = _norm(anchor.question)
+    own = plain(anchor.question)
     pool = [c for c in cands if c.entry.entry_id != anchor.entry_id and c.sim < DUPLICATE
-            and _norm(c.entry.question) != own]
+            and plain(c.entry.question) != own]
     if not pool:
         return []
     sims = [c.sim for c in pool]

@@ -55,6 +55,12 @@ def _norm(form: str) -> str:
     return _LEXEME_CHARS.sub("", unicodedata.normalize("NFKC", form).lower())
 
 
+def plain(text: str) -> str:
+    """A text's letters and digits only, lower case: two titles that differ in spacing, punctuation or case are
+    the same question ("상품명 등록 기준을 알고 싶어요." / "상품명 등록기준을 알고 싶어요")."""
+    return "".join(ch for ch in unicodedata.normalize("NFKC", text or "").lower() if ch.isalnum())
+
+
 def keywords(text: str) -> list[str]:
     """Return the content lexemes of a text in order of appearance, repeats kept (for tf)."""
     return list(_keywords(text or ""))

@@ -11,7 +11,7 @@ from app.core.db import read
 from app.finetune import active as finetuned
 from app.llm.registry import get_embedding_model
 from app.retrieval import intent, subject, thesaurus
-from app.retrieval.analysis import names, query_terms, respace, typo_variants
+from app.retrieval.analysis import names, plain, query_terms, respace, typo_variants
 from app.retrieval.ontopic import Calibration
 from app.workspaces.schemas import RetrievalSettings
 
@@ -211,7 +211,10 @@ async def search(*, ws_id: uuid.UUID, query: str, settings: RetrievalSettings, l
         h.score += intent.WEIGHT * intent.overlap(asked, h.question) if asked else 0.0
         if not case:
             h.score += subject.overview_bonus(h.overview, h.title_cover, subject.unasked(h.title_terms, asked_terms))
-    hits.sort(key=lambda h: (h.score, h.dense), reverse=True)
+    # A question typed as an entry's title (a starter question, one copied from the help centre) asks that entry:
+    # no guide or sibling that the bonuses lift goes before it.
+    typed_as = plain(query)
+    hits.sort(key=lambda h: (_titled(h, typed_as), h.score, h.dense), reverse=True)
     hits = hits[:want]
     known = set(first.known_terms or []) if first else set()
     if fix_typos and first is not None and len(known) < len(typed):
@@ -258,6 +261,11 @@ def _unknown_share(known: int, words: list[str]) -> float | None:
     """Share of the query's words (its lexemes as typed, less compounds: one the knowledge writes spaced is no
     foreign word) that the workspace's lexicon never uses."""
     return 1 - known / len(words) if words else None
+
+
+def _titled(hit: Hit, typed_as: str) -> bool:
+    """Whether the question, letters and digits alone, is the hit's title (with or without its category)."""
+    return bool(typed_as) and typed_as in (plain(hit.question), plain(f"{hit.category or ''}{hit.question}"))
 
 
 def _float(value) -> float | None:

@@ -12,7 +12,7 @@ from app.core.db import sessionmaker
 from app.knowledge import service as knowledge
 from app.knowledge.schemas import EntryCreate
 from app.models import KnowledgeEntry
-from app.retrieval import intent, ontopic, subject
+from app.retrieval import intent, ontopic, service, subject
 from app.workspaces.service import load_settings
 
 GUIDE = "★ 상품 등록하는 방법"
@@ -97,6 +97,21 @@ async def test_a_guide_outside_the_first_candidates_still_gets_its_bonus(with_gu
     monkeypatch.setattr(intent, "RERANK_DEPTH", 1)
     cut = await with_guide("상품 등록은 어떻게 하나요?", limit=1)
     assert [h.question for h in cut.hits] == [GUIDE]
+
+
+async def test_a_question_typed_as_an_entrys_title_gets_that_entry_before_any_guide(with_guide, monkeypatch):
+    """A starter question, or a title copied from the help centre, asks that entry: the guide whose title holds
+    all of its words does not go before it. Spacing, punctuation and case do not matter; other wording does."""
+    case = "상품 등록은 어떻게 하나요?"
+    async with sessionmaker()() as s:
+        await knowledge.create_entry(session=s, ws_id=with_guide.ws_id, body=EntryCreate(
+            question=case, answer="상품관리 메뉴의 상품 등록 화면에서 카테고리와 상품명을 입력해 등록합니다.",
+            category="상품 등록", related=[]))
+    for typed in (case, "상품등록은 어떻게 하나요", "[상품 등록] 상품 등록은 어떻게 하나요?"):
+        assert (await with_guide(typed)).hits[0].question == case, typed
+    assert (await with_guide("상품 등록은 어떻게 해요?")).hits[0].question == GUIDE
+    monkeypatch.setattr(service, "_titled", lambda hit, typed_as: False)
+    assert (await with_guide(case)).hits[0].question == GUIDE
 
 
 async def test_a_question_asking_when_gets_its_case_not_the_guide(with_guide, monkeypatch):
