@@ -97,7 +97,15 @@ def _lexemes(text: str) -> tuple[tuple[str, bool], ...]:
                 out.append((joined, True))
         run.clear()
 
-    for form, tag, start, end in _tokens(text):
+    tokens = _tokens(text)
+    for i, (form, tag, start, end) in enumerate(tokens):
+        if tag == "MAG":
+            tag = _adverb_as_noun(tokens, i)
+        if tag == "MAG+N":  # the first part of a compound ("톡톡계정", "오늘출발"): in the run, not alone
+            if run and run[-1][1] != start:
+                flush()
+            run.append((form, end))
+            continue
         if tag in _NOUN_TAGS or tag in _FOREIGN_TAGS:
             if run and run[-1][1] != start:
                 flush()
@@ -117,6 +125,29 @@ def _lexemes(text: str) -> tuple[tuple[str, bool], ...]:
                 out.append((form, False))
     flush()
     return tuple(out)
+
+
+_CASE_PARTICLE = ("JKS", "JKC", "JKG", "JKO", "JKB", "JC")
+
+
+def _adverb_as_noun(tokens: tuple[tuple[str, str, int, int], ...], i: int) -> str:
+    """Kiwi's reading of a word it tags as an adverb (MAG), from the morpheme written right after it. An adverb
+    takes no case particle, so one that does is a noun Kiwi does not know ("톡톡으로", "톡톡에서": the Naver
+    service): "NNG". One written together with a noun begins a compound ("톡톡계정", "오늘출발", "직접배송"):
+    "MAG+N", kept in the compound but not as a word of its own (as one, "직접" and "오늘" matched too much:
+    two false refusals over the committed sets). Any other stays "MAG" ("바로 확인", "다시 등록")."""
+    if i + 1 >= len(tokens) or tokens[i + 1][2] != tokens[i][3]:
+        return "MAG"
+    following = tokens[i + 1][1]
+    if following in _CASE_PARTICLE:
+        return "NNG"
+    return "MAG+N" if following in _NOUN_TAGS else "MAG"
+
+
+def adverbs(text: str) -> list[str]:
+    """The words of a text Kiwi reads as adverbs, as written: a query's "톡톡 메시지" may name what the
+    knowledge writes as a noun elsewhere ("톡톡으로 문의"), which only the knowledge's lexicon can tell."""
+    return list(dict.fromkeys(form for form, tag, _, _ in _tokens(text) if tag == "MAG" and len(form) > 1))
 
 
 @lru_cache(maxsize=4096)
@@ -160,12 +191,17 @@ def compounds(text: str) -> set[str]:
 def query_terms(text: str) -> tuple[str, list[str], set[str]]:
     """A query's text as searched (`respace`), its lexemes, and which of them are compounds: the lexemes of the
     re-spaced text, then the compounds the writer joined ("노출중단"), which re-spacing splits but the knowledge
-    may write joined."""
+    may write joined, then the words Kiwi reads as adverbs (`adverbs`; counted with the compounds)."""
     spaced = respace(text)
     if spaced == text:
-        return text, keyword_set(text), compounds(text)
-    return (spaced, list(dict.fromkeys([*keyword_set(spaced), *keyword_set(text)])),
-            compounds(spaced) | compounds(text))
+        lexemes, joined = keyword_set(text), compounds(text)
+    else:
+        lexemes = list(dict.fromkeys([*keyword_set(spaced), *keyword_set(text)]))
+        joined = compounds(spaced) | compounds(text)
+    # Adverb-tagged words are searched as well (the statement keeps those the knowledge uses as words), but
+    # never counted among the words the knowledge lacks.
+    extra = [a for a in adverbs(spaced) if a not in lexemes]
+    return spaced, lexemes + extra, joined | set(extra)
 
 
 def _quote(lexeme: str) -> str:

@@ -43,6 +43,18 @@ def test_query_terms_keep_the_writers_compounds_and_mark_them():
     assert compounds("스마트스토어 판매자") == {"스마트스토어"}
 
 
+def test_a_word_kiwi_tags_as_an_adverb_is_a_noun_before_a_case_particle_or_a_noun():
+    """Kiwi tags 톡톡 (the Naver chat service) as an adverb. An adverb takes no case particle: with one it is a
+    word of its own; written together with a noun it begins a compound; before a space it stays an adverb, and
+    the query leaves it to the knowledge's lexicon (query_terms)."""
+    assert keywords("네이버 톡톡으로 문의하세요") == ["네이버", "톡톡"]
+    assert keywords("톡톡계정도 함께 넘어가나요") == ["계정", "톡톡계정", "넘어가다"]
+    assert keywords("바로 확인해 주세요") == []  # a real adverb
+    assert keywords("톡톡 메시지") == ["메시지"]
+    _, terms, joined = query_terms("톡톡 메시지는 어디서 봐요")
+    assert "톡톡" in terms and "톡톡" in joined  # searched, never counted as a word the knowledge lacks
+
+
 def test_typo_variants_are_one_jamo_away_and_nouns_only():
     variants = typo_variants("팜매자")
     assert "판매자" in variants  # final consonant ㅁ -> ㄴ

@@ -8,6 +8,8 @@ from collections import Counter, defaultdict
 from sqlalchemy import text
 
 from app.core.db import sessionmaker
+from app.knowledge import service as knowledge
+from app.knowledge.schemas import EntryCreate
 from app.retrieval import service as retrieval
 from app.retrieval import thesaurus
 from app.retrieval.analysis import keyword_set
@@ -174,3 +176,19 @@ async def test_names_the_knowledge_never_uses_are_counted(demo_search):
     assert (await demo_search("아마존 셀러 계정 만들 때 필요한 서류")).unknown_names == 1
     assert (await demo_search("미성년자 판매자 서류")).unknown_names == 0
     assert (await demo_search("인스타 링크 걸어도 돼요")).unknown_names == 0  # 인스타: a thesaurus word
+
+
+async def test_a_service_name_kiwi_tags_as_an_adverb_is_searched_where_the_knowledge_uses_it(demo_search):
+    """"톡톡" is an adverb to Kiwi. The knowledge writes "톡톡으로" (a noun: it takes a particle), so the lexicon
+    holds it, and a question naming it before a space ("톡톡 알림") finds that entry by the word."""
+    async with sessionmaker()() as s:
+        await knowledge.create_entry(session=s, ws_id=demo_search.ws_id, body=EntryCreate(
+            question="채팅 상담 알림은 어떻게 받나요?", category="상담",
+            answer="구매자의 문의는 네이버 톡톡으로 들어오며, 톡톡 파트너센터 앱에서 알림을 켜 두면 바로 받을 수 있습니다.",
+            related=[]))
+    result = await demo_search("톡톡 알림이 안 와요")
+    without = await demo_search("알림이 안 와요")
+    assert "톡톡" in result.query_terms and result.unknown_share == 0.0
+    entry = next(h for h in result.hits if h.question == "채팅 상담 알림은 어떻게 받나요?")
+    assert entry is result.hits[0]
+    assert entry.keyword > next(h.keyword for h in without.hits if h.entry_id == entry.entry_id)
