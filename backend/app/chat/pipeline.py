@@ -15,7 +15,7 @@ from app.llm.registry import get_chat_model, get_embedding_model
 from app.models import KnowledgeEntry
 from app.prompts.service import active_prompt
 from app.retrieval import ontopic, rerank
-from app.retrieval.service import Hit, SearchResult, search, usem_max
+from app.retrieval.service import Hit, SearchResult, search, titled, usem_max
 from app.workspaces.schemas import WorkspaceSettingsRead
 
 MAX_CITED = 3
@@ -163,6 +163,10 @@ async def plan_answer(*, ws_id: uuid.UUID, settings: WorkspaceSettingsRead,
     if resolved.fragment or (resolved.how == "followup" and resolved.pinned_entry_id is None):
         # A fragment asks about another aspect; an accepted offer asks for what was offered, not what was said.
         hits = _after_last_answer(hits, history)
+    if context is not None:
+        # A message typed as an entry's title asks that entry, whatever the conversation was about (a starter
+        # question, a title copied from the help centre): the topic does not lift another entry above it.
+        hits = sorted(hits, key=lambda h: titled(h, message), reverse=True)
     pinned = None
     if resolved.pinned_entry_id is not None:
         pinned = next((h for h in hits if h.entry_id == resolved.pinned_entry_id), None) or \

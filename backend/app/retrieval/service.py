@@ -213,8 +213,7 @@ async def search(*, ws_id: uuid.UUID, query: str, settings: RetrievalSettings, l
             h.score += subject.overview_bonus(h.overview, h.title_cover, subject.unasked(h.title_terms, asked_terms))
     # A question typed as an entry's title (a starter question, one copied from the help centre) asks that entry:
     # no guide or sibling that the bonuses lift goes before it.
-    typed_as = plain(query)
-    hits.sort(key=lambda h: (_titled(h, typed_as), h.score, h.dense), reverse=True)
+    hits.sort(key=lambda h: (titled(h, query), h.score, h.dense), reverse=True)
     hits = hits[:want]
     known = set(first.known_terms or []) if first else set()
     if fix_typos and first is not None and len(known) < len(typed):
@@ -263,8 +262,9 @@ def _unknown_share(known: int, words: list[str]) -> float | None:
     return 1 - known / len(words) if words else None
 
 
-def _titled(hit: Hit, typed_as: str) -> bool:
+def titled(hit: Hit, question: str) -> bool:
     """Whether the question, letters and digits alone, is the hit's title (with or without its category)."""
+    typed_as = plain(question)
     return bool(typed_as) and typed_as in (plain(hit.question), plain(f"{hit.category or ''}{hit.question}"))
 
 

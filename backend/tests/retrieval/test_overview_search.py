@@ -7,6 +7,8 @@ import uuid
 import pytest
 from sqlalchemy import select
 
+from app.chat import pipeline
+from app.chat.contextualize import Turn
 from app.chat.pipeline import plan_answer
 from app.core.db import sessionmaker
 from app.knowledge import service as knowledge
@@ -110,8 +112,29 @@ async def test_a_question_typed_as_an_entrys_title_gets_that_entry_before_any_gu
     for typed in (case, "상품등록은 어떻게 하나요", "[상품 등록] 상품 등록은 어떻게 하나요?"):
         assert (await with_guide(typed)).hits[0].question == case, typed
     assert (await with_guide("상품 등록은 어떻게 해요?")).hits[0].question == GUIDE
-    monkeypatch.setattr(service, "_titled", lambda hit, typed_as: False)
+    monkeypatch.setattr(service, "titled", lambda hit, question: False)
     assert (await with_guide(case)).hits[0].question == GUIDE
+
+
+async def test_a_title_typed_in_a_conversation_gets_its_entry_whatever_the_topic(with_guide, monkeypatch):
+    """Mid-conversation, the message is searched alone and joined to the topic; a title typed as the message
+    still asks its own entry: neither the guide nor the topic's entries go before it."""
+    case = "상품 등록은 어떻게 하나요?"
+    async with sessionmaker()() as s:
+        await knowledge.create_entry(session=s, ws_id=with_guide.ws_id, body=EntryCreate(
+            question=case, answer="상품관리 메뉴의 상품 등록 화면에서 카테고리와 상품명을 입력해 등록합니다.",
+            category="상품 등록", related=[]))
+        settings = await load_settings(session=s, ws_id=with_guide.ws_id)
+    asked = "판매 대금은 언제 정산되나요?"
+    topic = (await with_guide(asked)).hits[0]
+    history = [Turn("user", asked, standalone_query=asked),
+               Turn("assistant", "구매확정 후 정산됩니다.", cited=[str(topic.entry_id)])]
+    plan = await plan_answer(ws_id=with_guide.ws_id, settings=settings, history=history, message=case)
+    assert plan.how.endswith("+context") and not plan.refused
+    assert plan.cited[0].question == case
+    monkeypatch.setattr(pipeline, "titled", lambda hit, question: False)
+    plan = await plan_answer(ws_id=with_guide.ws_id, settings=settings, history=history, message=case)
+    assert plan.cited[0].question != case
 
 
 async def test_a_question_asking_when_gets_its_case_not_the_guide(with_guide, monkeypatch):
