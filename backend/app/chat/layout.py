@@ -54,7 +54,7 @@ def _markers(line: str) -> list[tuple[int, int, str, str, int]]:
     runs = 0
     for m in _STEP.finditer(line):
         n, style = int(m.group(1)), line[m.end(1)]
-        mark = str(n) if style == "." else f"{n})"
+        mark = _step_mark(n, style)
         if n == 1:
             if len(run[style]) >= 2:
                 steps.extend(run[style])
@@ -64,7 +64,7 @@ def _markers(line: str) -> list[tuple[int, int, str, str, int]]:
             run[style].append((m.start(), m.end(), "step", mark, run[style][0][4]))
             expected[style] += 1
         elif n == expected[other := ")" if style == "." else "."] and run[other]:  # "…4) … 5. …": the list goes on
-            run[other].append((m.start(), m.end(), "step", str(n) if other == "." else f"{n})", run[other][0][4]))
+            run[other].append((m.start(), m.end(), "step", _step_mark(n, other), run[other][0][4]))
             expected[other] += 1
     for style in run:
         if len(run[style]) >= 2:
@@ -215,6 +215,11 @@ def blocks(answer: str, links: Iterable[str] = ()) -> list[Block]:
                 text_blocks(rest, inside=in_run)
                 in_list = in_run
     return out
+
+
+def _step_mark(n: int, style: str) -> str:
+    """A step's marker as `blocks` reads it: "2" for "2.", "2)" for "2)" (an inner step keeps its ")")."""
+    return str(n) if style == "." else f"{n})"
 
 
 def _outer_runs(marks: list[tuple[int, int, str, str, int]]) -> dict[int, tuple[int, int]]:

@@ -15,6 +15,7 @@ from app.llm.registry import get_chat_model, get_embedding_model
 from app.models import KnowledgeEntry
 from app.prompts.service import active_prompt
 from app.retrieval import ontopic, rerank
+from app.retrieval.analysis import plain
 from app.retrieval.service import Hit, SearchResult, search, titled, usem_max
 from app.workspaces.schemas import WorkspaceSettingsRead
 
@@ -166,7 +167,8 @@ async def plan_answer(*, ws_id: uuid.UUID, settings: WorkspaceSettingsRead,
     if context is not None:
         # A message typed as an entry's title asks that entry, whatever the conversation was about (a starter
         # question, a title copied from the help centre): the topic does not lift another entry above it.
-        hits = sorted(hits, key=lambda h: titled(h, message), reverse=True)
+        typed_as = plain(message)
+        hits = sorted(hits, key=lambda h: titled(h, typed_as), reverse=True)
     pinned = None
     if resolved.pinned_entry_id is not None:
         pinned = next((h for h in hits if h.entry_id == resolved.pinned_entry_id), None) or \

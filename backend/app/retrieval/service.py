@@ -213,7 +213,8 @@ async def search(*, ws_id: uuid.UUID, query: str, settings: RetrievalSettings, l
             h.score += subject.overview_bonus(h.overview, h.title_cover, subject.unasked(h.title_terms, asked_terms))
     # A question typed as an entry's title (a starter question, one copied from the help centre) asks that entry:
     # no guide or sibling that the bonuses lift goes before it.
-    hits.sort(key=lambda h: (titled(h, query), h.score, h.dense), reverse=True)
+    typed_as = plain(query)
+    hits.sort(key=lambda h: (titled(h, typed_as), h.score, h.dense), reverse=True)
     hits = hits[:want]
     known = set(first.known_terms or []) if first else set()
     if fix_typos and first is not None and len(known) < len(typed):
@@ -262,9 +263,9 @@ def _unknown_share(known: int, words: list[str]) -> float | None:
     return 1 - known / len(words) if words else None
 
 
-def titled(hit: Hit, question: str) -> bool:
-    """Whether the question, letters and digits alone, is the hit's title (with or without its category)."""
-    typed_as = plain(question)
+def titled(hit: Hit, typed_as: str) -> bool:
+    """Whether a question, letters and digits alone (`typed_as`: analysis.plain of it, read once by the caller),
+    is the hit's title, with or without its category."""
     return bool(typed_as) and typed_as in (plain(hit.question), plain(f"{hit.category or ''}{hit.question}"))
 
 

@@ -112,7 +112,7 @@ async def test_a_question_typed_as_an_entrys_title_gets_that_entry_before_any_gu
     for typed in (case, "상품등록은 어떻게 하나요", "[상품 등록] 상품 등록은 어떻게 하나요?"):
         assert (await with_guide(typed)).hits[0].question == case, typed
     assert (await with_guide("상품 등록은 어떻게 해요?")).hits[0].question == GUIDE
-    monkeypatch.setattr(service, "titled", lambda hit, question: False)
+    monkeypatch.setattr(service, "titled", lambda hit, typed_as: False)
     assert (await with_guide(case)).hits[0].question == GUIDE
 
 
@@ -132,7 +132,7 @@ async def test_a_title_typed_in_a_conversation_gets_its_entry_whatever_the_topic
     plan = await plan_answer(ws_id=with_guide.ws_id, settings=settings, history=history, message=case)
     assert plan.how.endswith("+context") and not plan.refused
     assert plan.cited[0].question == case
-    monkeypatch.setattr(pipeline, "titled", lambda hit, question: False)
+    monkeypatch.setattr(pipeline, "titled", lambda hit, typed_as: False)
     plan = await plan_answer(ws_id=with_guide.ws_id, settings=settings, history=history, message=case)
     assert plan.cited[0].question != case
 
