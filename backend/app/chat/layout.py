@@ -17,6 +17,9 @@ from functools import lru_cache
 # Never inside a number (2.5%, 1.980%) or a date (2024.01.).
 _STEP = re.compile(r"(?:(?<=^)|(?<=[.!?)\]」』>])\s*|(?<=[가-힣A-Za-z])\s?|(?<=\s))(?<!\d)(\d{1,2})[.)](?!\d)"
                    r"(?:\s+(?=\S)|(?=[가-힣A-Za-z\[(<'\"‘“]))")
+# A number in brackets that opens a sentence ("…주세요. (1) '네이버 아이디'로 가입하기 1) …"): the help centre's
+# middle level, between "1." and "1)". Inside a sentence it enumerates ("환불은 (1) 배송전 취소, (2) …"), not a list.
+_PAREN_STEP = re.compile(r"(?:(?<=^)|(?<=[.!?:])\s*)\((\d{1,2})\)\s*(?=[가-힣A-Za-z\[(<'\"‘“])")
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 _CIRCLED_STEP = re.compile(f"\\s*([{_CIRCLED}])\\s*")
 # A bullet in running text: the middle dots and squares the help centre uses (never "-", it joins words).
@@ -37,7 +40,8 @@ _PREDICATE_TAGS = ("VV", "VA", "VX", "VCP", "VCN", "XSV", "XSA", "EF", "EC", "EP
 
 @dataclass(frozen=True, slots=True)
 class Block:
-    kind: str  # text | step | substep (a step of a list inside a step) | bullet | note | heading
+    kind: str  # text | step | substep (a step of a list inside a step) | part (names a run of substeps) | bullet
+    # | note | heading
     text: str
     group: int  # the blocks of one list (with its heading) share a group; a text block is a group of its own
     para: int = 0  # text blocks of one source paragraph share it (joined with a space, not a blank line)
@@ -71,7 +75,7 @@ def _markers(line: str) -> list[tuple[int, int, str, str, int]]:
             steps.extend(run[style])
     circled = [(m.start(), m.end(), "step", str(_CIRCLED.index(m.group(1)) + 1), -1)
                for m in _CIRCLED_STEP.finditer(line)]
-    found = steps + (circled if len(circled) >= 2 else [])
+    found = steps + (circled if len(circled) >= 2 else []) + _paren_steps(line)
     taken = [(s, e) for s, e, *_ in found]
     for pattern, kind in ((_BULLET, "bullet"), (_NOTE, "note")):
         for m in pattern.finditer(line):
@@ -80,6 +84,15 @@ def _markers(line: str) -> list[tuple[int, int, str, str, int]]:
                 found.append((m.start(), m.end(), kind, m.group(g).strip(), 0))
                 taken.append((m.start(), m.end()))
     return sorted(found)
+
+
+def _paren_steps(line: str) -> list[tuple[int, int, str, str, int]]:
+    """The "(1) (2)" marks of a line that open sentences, kept only as a 1, 2, 3… run of at least two (run -2)."""
+    out: list[tuple[int, int, str, str, int]] = []
+    for m in _PAREN_STEP.finditer(line):
+        if int(m.group(1)) == len(out) + 1:
+            out.append((m.start(), m.end(), "step", f"({m.group(1)})", -2))
+    return out if len(out) >= 2 else []
 
 
 @lru_cache(maxsize=4096)
@@ -186,7 +199,9 @@ def blocks(answer: str, links: Iterable[str] = ()) -> list[Block]:
             # An inner step ("1)" inside an outer "1. 2.") belongs to the outer list: its run goes on after it.
             around = next((r for r, (a, b) in outer.items() if a < start < b), None) if marker.endswith(")") else None
             inner = kind == "step" and around is not None
-            first = kind == "step" and marker in ("1", "1)") and not inner
+            # "(1) (2)" inside an outer step name the parts its "1) 2)" sub-steps come in; on their own, a list.
+            part = inner and marker.startswith("(")
+            first = kind == "step" and marker in ("1", "1)", "(1)") and not inner
             if kind == "step":
                 in_run = any(m[2] == "step" and m[4] in (run_id, around) for m in marks[i + 1:])
             rest = ""
@@ -206,8 +221,10 @@ def blocks(answer: str, links: Iterable[str] = ()) -> list[Block]:
                 out.append(Block("heading", body.rstrip(".:"), group, para))
             elif kind == "note":
                 out.append(Block("note", f"{marker} {body}".strip(), group, para))
+            elif part:
+                out.append(Block("part", body, group, para))
             elif kind == "step":
-                out.append(Block("substep" if inner else "step", f"{marker.rstrip(')')}. {body}", group, para))
+                out.append(Block("substep" if inner else "step", f"{marker.strip('()')}. {body}", group, para))
             elif body:
                 out.append(Block("bullet", body, group, para))
             if rest:
@@ -267,20 +284,29 @@ def _heading(out: list[Block], group: int) -> None:
 
 def render(chosen: list[Block]) -> str:
     """Markdown for blocks in answer order: steps as a numbered list, bullets as "- ", headings in bold; a blank
-    line between groups, sentences of one paragraph on one line."""
+    line between groups, sentences of one paragraph on one line. A note or sentence between the sub-steps of a
+    step is indented under the sub-step before it, so the sub-list goes on after it."""
     lines: list[str] = []
     prev: Block | None = None
     under = False  # bullets right after a sub-step belong to it: indented under it, the sub-list goes on after them
+    parted = False  # a part of the current step was named ("(1) …"): its sub-steps go one level deeper
+    sub = False  # inside the sub-list of a step: from a sub-step (or a named part) to the next step of the group
     for b in chosen:
-        under = b.kind == "bullet" and prev is not None and prev.group == b.group and (
-            prev.kind == "substep" or (prev.kind == "bullet" and under))
+        same = prev is not None and prev.group == b.group
+        under = b.kind == "bullet" and same and (prev.kind == "substep" or (prev.kind == "bullet" and under))
+        parted = b.kind == "part" or (parted and same and b.kind != "step")
+        deeper = "   " if parted and b.kind != "part" else ""
+        sub = b.kind in ("substep", "part") or (sub and same and b.kind != "step")
+        under = under or (b.kind == "bullet" and sub)  # (a note's bullets there too)
+        inset = f"   {deeper}   " if sub and b.kind in ("note", "text") else ""
         if prev is not None and b.kind == prev.kind == "text" and b.para == prev.para:
             lines[-1] += " " + b.text
         else:
-            if prev is not None and (b.group != prev.group or b.kind == "note"
-                                     or (prev.kind == "text" and b.kind != "text")):  # a sentence announcing a list
-                lines.append("")
-            lines.append({"bullet": f"{'      ' if under else ''}- {b.text}", "heading": f"**{b.text}**",
-                          "substep": f"   {b.text}"}.get(b.kind, b.text))
+            if prev is not None and (not same or b.kind == "note" or (prev.kind == "text" and b.kind != "text")
+                                     or (prev.kind in ("note", "text") and b.kind in ("step", "substep", "part"))):
+                lines.append("")  # (a sentence announcing a list; a note between steps: "2." cannot break a paragraph)
+            lines.append(inset + {"bullet": f"{deeper + '      ' if under else ''}- {b.text}",
+                                  "heading": f"**{b.text}**", "substep": f"   {deeper}{b.text}",
+                                  "part": f"   - **{b.text}**"}.get(b.kind, b.text))
         prev = b
     return "\n".join(lines).strip()

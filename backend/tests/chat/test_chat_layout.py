@@ -177,3 +177,37 @@ def test_bullets_after_a_sub_step_are_indented_under_it():
     text = render(blocks(nested))
     assert "   2. 조건을 정해 검색해 주세요.\n      - 판매중 상품이 먼저 보입니다.\n      - 전체를 보려면" in text
     assert "\n   3. 상품번호를 누르면" in text
+
+
+def test_bracketed_numbers_that_open_sentences_name_the_parts_of_a_step():
+    # "1." > "(1)" > "1)": the help centre's three levels (its sign-up guide is written so).
+    nested = ("1. 아이디 만들기 아이디 하나로 여러 서비스를 씁니다. (1) 휴대폰으로 가입하기 1) 가입 버튼을 눌러 주세요."
+              " 2) 번호를 인증해 주세요. (2) 이메일로 가입하기 1) 이메일 가입 버튼을 눌러 주세요. ※ 참고. 쓰는 주소여야 합니다."
+              " 2) 메일을 인증해 주세요. 2. 판매자 유형을 골라 주세요. 3. 서류를 올려 주세요.")
+    found = blocks(nested)
+    kinds = [(b.kind, b.text[:4]) for b in found if b.kind in ("step", "substep", "part")]
+    assert kinds == [("step", "1. 아"), ("part", "휴대폰으"), ("substep", "1. 가"), ("substep", "2. 번"),
+                     ("part", "이메일로"), ("substep", "1. 이"), ("substep", "2. 메"), ("step", "2. 판"),
+                     ("step", "3. 서")]
+    assert len({b.group for b in found}) == 1
+    text = render(found)
+    assert ("1. 아이디 만들기 아이디 하나로 여러 서비스를 씁니다.\n   - **휴대폰으로 가입하기**\n"
+            "      1. 가입 버튼을 눌러 주세요.\n      2. 번호를 인증해 주세요.\n   - **이메일로 가입하기**\n") in text
+    # The note between two sub-steps stays inside the sub-list, and the list goes on after it.
+    assert "      1. 이메일 가입 버튼을 눌러 주세요.\n\n         ※ 참고. 쓰는 주소여야 합니다.\n\n      2. 메일을" in text
+    assert "\n2. 판매자 유형을 골라 주세요.\n3. 서류를" in text
+
+
+def test_bracketed_numbers_inside_a_sentence_enumerate_and_stay_in_it():
+    inline = "환불은 (1) 배송전 구매취소, (2) 배송후 반품을 모두 포함합니다. 환불일 기준으로 집계됩니다."
+    assert [b.kind for b in blocks(inline)] == ["text", "text"]
+    assert "(1) 배송전 구매취소, (2) 배송후 반품" in render(blocks(inline))
+    # Opening sentences with no outer list, they are a list of their own.
+    own = "대상 제외는 두 가지입니다. (1) 이번달만 제외합니다. (2) 영구히 제외합니다."
+    assert [b.text for b in blocks(own) if b.kind == "step"] == ["1. 이번달만 제외합니다.", "2. 영구히 제외합니다."]
+
+
+def test_a_note_between_steps_is_followed_by_a_blank_line():
+    # In markdown "4." cannot interrupt a paragraph: without the blank line the step would join the note.
+    text = render(blocks("1. 정보를 입력합니다. 2. 서류를 올립니다. ! 주의. 탈퇴한 이름은 못 씁니다. 3. 심사가 진행됩니다."))
+    assert "! 주의. 탈퇴한 이름은 못 씁니다.\n\n3. 심사가 진행됩니다." in text
