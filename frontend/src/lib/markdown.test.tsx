@@ -60,4 +60,32 @@ describe("Markdown", () => {
     expect(container.querySelector("pre code")?.textContent).toBe("code <b>");
     expect(container.querySelectorAll("p br")).toHaveLength(1);
   });
+
+  it("nests lists by indentation and keeps a list's first number", () => {
+    const text = [
+      "1. 아이디 만들기",
+      "   - **휴대폰으로 가입하기**",
+      "      1. 가입 버튼을 눌러 주세요.",
+      "",
+      "         ※ 참고. 이메일 주소로 가입해도 됩니다.",
+      "",
+      "      2. 번호를 인증해 주세요.",
+      "2. 판매자 유형을 골라 주세요.",
+      "",
+      "! 주의. 서류는 흑백도 됩니다.",
+      "",
+      "3. 서류를 올려 주세요.",
+    ].join("\n");
+    const { container } = render(<Markdown text={text} />);
+    const outer = container.querySelector(".md > ol")!;
+    expect(outer.querySelectorAll(":scope > li")).toHaveLength(2);
+    const inner = outer.querySelector(":scope > li > ul > li > ol")!;
+    expect(inner.querySelectorAll(":scope > li")).toHaveLength(2);
+    expect(inner.querySelector("li")?.textContent).toBe("가입 버튼을 눌러 주세요.※ 참고. 이메일 주소로 가입해도 됩니다.");
+    expect(inner.querySelector("li br")).not.toBeNull();
+    expect(container.querySelector(".md > p")?.textContent).toBe("! 주의. 서류는 흑백도 됩니다.");
+    const after = container.querySelectorAll(".md > ol")[1];
+    expect(after.getAttribute("start")).toBe("3");
+    expect(outer.getAttribute("start")).toBeNull();
+  });
 });

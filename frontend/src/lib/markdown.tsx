@@ -1,17 +1,59 @@
 /**
  * A small, safe markdown renderer. It builds React elements directly (never innerHTML), so any
  * HTML in the text is shown as text. Supported: paragraphs, line breaks, headings (#..###),
- * bullet and numbered lists, fenced code, inline code, **bold**, *italic*, and http(s) links to the
+ * bullet and numbered lists (nested by indentation, numbered from their first number), fenced code, inline code, **bold**, *italic*, and http(s) links to the
  * workspace's listed hosts (`profile.link_hosts`). Answers quote knowledge an editor wrote, so any other
  * link is shown as plain text with its address, never as something to click.
  */
 import { Fragment, type ReactNode } from "react";
 
+/** A list item: its text, the lines indented under it that are no item (a note), and its own lists. */
+export type Item = { text: string; lines: string[]; children: List[] };
+export type List = { kind: "ul" | "ol"; start: number; items: Item[] };
+
 type Block =
   | { kind: "p"; lines: string[] }
   | { kind: "h"; level: 1 | 2 | 3; text: string }
-  | { kind: "ul" | "ol"; items: string[] }
+  | { kind: "list"; lists: List[] }
   | { kind: "code"; text: string };
+
+const ITEM = /^(\s*)([-*•]|(\d+)[.)])\s+(.*)$/;
+
+/** The lists of a run of list lines: an item indented deeper than the one before starts a list inside it. */
+export function parseLists(lines: string[]): List[] {
+  const roots: List[] = [];
+  // Open lists, outermost first: the indentation of their items, and the item holding them (null: top level).
+  const stack: { indent: number; list: List; parent: Item | null }[] = [];
+  let last: Item | null = null;
+  for (const line of lines) {
+    if (line.trim() === "") continue;
+    const m = ITEM.exec(line);
+    if (!m) {
+      last?.lines.push(line.trim()); // a line indented under an item (a note between steps) stays with it
+      continue;
+    }
+    const indent = m[1].length;
+    const kind = m[3] ? "ol" : "ul";
+    while (stack.length > 1 && stack[stack.length - 1].indent > indent) stack.pop();
+    let top = stack[stack.length - 1];
+    const item: Item = { text: m[4], lines: [], children: [] };
+    const open = (parent: Item | null): List => {
+      const list: List = { kind, start: m[3] ? Number(m[3]) : 1, items: [] };
+      (parent ? parent.children : roots).push(list);
+      return list;
+    };
+    if (!top || (indent > top.indent && top.list.items.length > 0)) {
+      const parent = top ? top.list.items[top.list.items.length - 1] : null;
+      stack.push({ indent, list: open(parent), parent });
+    } else if (top.list.kind !== kind) {
+      stack[stack.length - 1] = { indent: top.indent, list: open(top.parent), parent: top.parent };
+    }
+    top = stack[stack.length - 1];
+    top.list.items.push(item);
+    last = item;
+  }
+  return roots;
+}
 
 export function parseBlocks(src: string): Block[] {
   const lines = src.replace(/\r\n?/g, "\n").split("\n");
@@ -37,16 +79,20 @@ export function parseBlocks(src: string): Block[] {
       i++;
       continue;
     }
-    if (/^\s*[-*•]\s+/.test(line)) {
-      const items: string[] = [];
-      while (i < lines.length && /^\s*[-*•]\s+/.test(lines[i])) items.push(lines[i++].replace(/^\s*[-*•]\s+/, ""));
-      blocks.push({ kind: "ul", items });
-      continue;
-    }
-    if (/^\s*\d+[.)]\s+/.test(line)) {
-      const items: string[] = [];
-      while (i < lines.length && /^\s*\d+[.)]\s+/.test(lines[i])) items.push(lines[i++].replace(/^\s*\d+[.)]\s+/, ""));
-      blocks.push({ kind: "ol", items });
+    if (ITEM.test(line)) {
+      // The list goes on over items, lines indented under them, and blank lines before either.
+      const run: string[] = [];
+      const within = (l: string) => ITEM.test(l) || /^\s{2,}\S/.test(l);
+      while (i < lines.length) {
+        if (within(lines[i])) run.push(lines[i++]);
+        else if (lines[i].trim() === "") {
+          let j = i;
+          while (j < lines.length && lines[j].trim() === "") j++;
+          if (j < lines.length && within(lines[j]) && !lines[j].trimStart().startsWith("```")) i = j;
+          else break;
+        } else break;
+      }
+      blocks.push({ kind: "list", lists: parseLists(run) });
       continue;
     }
     const para: string[] = [];
@@ -117,6 +163,31 @@ export function renderInline(text: string, keyPrefix = "i", hosts: readonly stri
   return out;
 }
 
+function renderList(list: List, key: string, hosts: readonly string[]): ReactNode {
+  const items = list.items.map((item, ii) => {
+    const k = `${key}-${ii}`;
+    return (
+      <li key={ii}>
+        {renderInline(item.text, k, hosts)}
+        {item.lines.map((line, li) => (
+          <Fragment key={`l${li}`}>
+            <br />
+            {renderInline(line, `${k}-l${li}`, hosts)}
+          </Fragment>
+        ))}
+        {item.children.map((child, ci) => renderList(child, `${k}-c${ci}`, hosts))}
+      </li>
+    );
+  });
+  return list.kind === "ol" ? (
+    <ol key={key} start={list.start !== 1 ? list.start : undefined}>
+      {items}
+    </ol>
+  ) : (
+    <ul key={key}>{items}</ul>
+  );
+}
+
 export function Markdown({ text, linkHosts = [] }: { text: string; linkHosts?: readonly string[] }) {
   const blocks = parseBlocks(text);
   return (
@@ -134,17 +205,8 @@ export function Markdown({ text, linkHosts = [] }: { text: string; linkHosts?: r
             const Tag = (["h3", "h4", "h5"] as const)[b.level - 1];
             return <Tag key={key}>{renderInline(b.text, key, linkHosts)}</Tag>;
           }
-          case "ul":
-          case "ol": {
-            const Tag = b.kind;
-            return (
-              <Tag key={key}>
-                {b.items.map((item, ii) => (
-                  <li key={ii}>{renderInline(item, `${key}-${ii}`, linkHosts)}</li>
-                ))}
-              </Tag>
-            );
-          }
+          case "list":
+            return <Fragment key={key}>{b.lists.map((l, li) => renderList(l, `${key}-${li}`, linkHosts))}</Fragment>;
           default:
             return (
               <p key={key}>
