@@ -13,6 +13,14 @@ describe("Markdown", () => {
     expect(container.querySelector("strong")?.textContent).toBe("굵게");
   });
 
+  it("never loads an image, even from a listed host", () => {
+    const { container } = render(
+      <Markdown linkHosts={HELP} text="![추적](https://help.sell.smartstore.naver.com/pixel.png?q=비밀) 끝" />,
+    );
+    expect(container.querySelector("img")).toBeNull();
+    expect(container.textContent).toMatch(/^!\[추적\]\(https:\/\/help\.sell\.smartstore\.naver\.com\/pixel\.png\?q=\S+\) 끝$/);
+  });
+
   it("links only http(s) URLs to a listed host", () => {
     const { container } = render(
       <Markdown
@@ -57,7 +65,7 @@ describe("Markdown", () => {
   it("handles lists, code and line breaks", () => {
     const { container } = render(<Markdown text={"1. 하나\n2. 둘\n\n```\ncode <b>\n```\n줄1\n줄2"} />);
     expect(container.querySelectorAll("ol li")).toHaveLength(2);
-    expect(container.querySelector("pre code")?.textContent).toBe("code <b>");
+    expect(container.querySelector("pre code")?.textContent).toBe("code <b>\n");
     expect(container.querySelectorAll("p br")).toHaveLength(1);
   });
 
@@ -81,8 +89,11 @@ describe("Markdown", () => {
     expect(outer.querySelectorAll(":scope > li")).toHaveLength(2);
     const inner = outer.querySelector(":scope > li > ul > li > ol")!;
     expect(inner.querySelectorAll(":scope > li")).toHaveLength(2);
-    expect(inner.querySelector("li")?.textContent).toBe("가입 버튼을 눌러 주세요.※ 참고. 이메일 주소로 가입해도 됩니다.");
-    expect(inner.querySelector("li br")).not.toBeNull();
+    // The note indented under the first sub-step is a paragraph of that item.
+    expect([...inner.querySelectorAll(":scope > li:first-child > p")].map((p) => p.textContent)).toEqual([
+      "가입 버튼을 눌러 주세요.",
+      "※ 참고. 이메일 주소로 가입해도 됩니다.",
+    ]);
     expect(container.querySelector(".md > p")?.textContent).toBe("! 주의. 서류는 흑백도 됩니다.");
     const after = container.querySelectorAll(".md > ol")[1];
     expect(after.getAttribute("start")).toBe("3");
