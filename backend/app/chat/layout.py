@@ -20,6 +20,7 @@ _STEP = re.compile(r"(?:(?<=^)|(?<=[.!?)\]」』>])\s*|(?<=[가-힣A-Za-z])\s?|(
 # A number in brackets that opens a sentence ("…주세요. (1) '네이버 아이디'로 가입하기 1) …"): the help centre's
 # middle level, between "1." and "1)". Inside a sentence it enumerates ("환불은 (1) 배송전 취소, (2) …"), not a list.
 _PAREN_STEP = re.compile(r"(?:(?<=^)|(?<=[.!?:])\s*)\((\d{1,2})\)\s*(?=[가-힣A-Za-z\[(<'\"‘“])")
+_STEP_WORD = re.compile(r"(?i)(?<![a-z])step\s?$")
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 _CIRCLED_STEP = re.compile(f"\\s*([{_CIRCLED}])\\s*")
 # A bullet in running text: the middle dots and squares the help centre uses (never "-", it joins words).
@@ -57,18 +58,22 @@ def _markers(line: str) -> list[tuple[int, int, str, str, int]]:
     expected = {".": 0, ")": 0}
     runs = 0
     for m in _STEP.finditer(line):
+        if line.rfind("[", 0, m.start()) > line.rfind("]", 0, m.start()):
+            continue  # inside a menu path: "[고객관리 > STEP 1. 스토어 고객 확인하기]"
         n, style = int(m.group(1)), line[m.end(1)]
         mark = _step_mark(n, style)
+        # "STEP1." / "STEP 1.": the word is part of the marker, not the end of the sentence before it
+        start = m.start() - len(word.group(0)) if (word := _STEP_WORD.search(line, 0, m.start())) else m.start()
         if n == 1:
             if len(run[style]) >= 2:
                 steps.extend(run[style])
             runs += 1
-            run[style], expected[style] = [(m.start(), m.end(), "step", mark, runs)], 2
+            run[style], expected[style] = [(start, m.end(), "step", mark, runs)], 2
         elif n == expected[style] and run[style]:
-            run[style].append((m.start(), m.end(), "step", mark, run[style][0][4]))
+            run[style].append((start, m.end(), "step", mark, run[style][0][4]))
             expected[style] += 1
         elif n == expected[other := ")" if style == "." else "."] and run[other]:  # "…4) … 5. …": the list goes on
-            run[other].append((m.start(), m.end(), "step", _step_mark(n, other), run[other][0][4]))
+            run[other].append((start, m.end(), "step", _step_mark(n, other), run[other][0][4]))
             expected[other] += 1
     for style in run:
         if len(run[style]) >= 2:

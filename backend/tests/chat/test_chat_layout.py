@@ -211,3 +211,11 @@ def test_a_note_between_steps_is_followed_by_a_blank_line():
     # In markdown "4." cannot interrupt a paragraph: without the blank line the step would join the note.
     text = render(blocks("1. 정보를 입력합니다. 2. 서류를 올립니다. ! 주의. 탈퇴한 이름은 못 씁니다. 3. 심사가 진행됩니다."))
     assert "! 주의. 탈퇴한 이름은 못 씁니다.\n\n3. 심사가 진행됩니다." in text
+
+
+def test_a_step_word_goes_with_its_number_and_a_menu_path_is_no_list():
+    text = render(blocks("보내는 방법STEP1. 스토어를 고르세요. STEP2. 대상을 고르세요. STEP 3. 보내세요."))
+    assert text.startswith("**보내는 방법**\n1. 스토어를 고르세요.\n2. 대상을 고르세요.\n3. 보내세요.")
+    assert "STEP" not in text
+    path = "[고객관리>고객군 마케팅>STEP 1. 고객 확인하기]와 [고객군 마케팅>STEP 2. 타겟팅 선택하기]에서 고릅니다."
+    assert render(blocks(path)) == path
