@@ -293,16 +293,16 @@ def render(chosen: list[Block]) -> str:
     step is indented under the sub-step before it, so the sub-list goes on after it."""
     lines: list[str] = []
     prev: Block | None = None
-    under = False  # bullets right after a sub-step belong to it: indented under it, the sub-list goes on after them
     parted = False  # a part of the current step was named ("(1) …"): its sub-steps go one level deeper
     sub = False  # inside the sub-list of a step: from a sub-step (or a named part) to the next step of the group
     for b in chosen:
         same = prev is not None and prev.group == b.group
-        under = b.kind == "bullet" and same and (prev.kind == "substep" or (prev.kind == "bullet" and under))
         parted = b.kind == "part" or (parted and same and b.kind != "step")
         deeper = "   " if parted and b.kind != "part" else ""
         sub = b.kind in ("substep", "part") or (sub and same and b.kind != "step")
-        under = under or (b.kind == "bullet" and sub)  # (a note's bullets there too)
+        # Bullets inside a sub-list (a sub-step's, or those of a note between sub-steps) are indented under it, and
+        # the sub-list goes on after them.
+        under = b.kind == "bullet" and sub
         inset = f"   {deeper}   " if sub and b.kind in ("note", "text") else ""
         if prev is not None and b.kind == prev.kind == "text" and b.para == prev.para:
             lines[-1] += " " + b.text
