@@ -18,6 +18,11 @@ describe("Markdown", () => {
       <Markdown linkHosts={HELP} text="![추적](https://help.sell.smartstore.naver.com/pixel.png?q=비밀) 끝" />,
     );
     expect(container.querySelector("img")).toBeNull();
+    const linked = render(
+      <Markdown linkHosts={HELP} text="[![x](https://help.sell.smartstore.naver.com/p.png)](https://help.sell.smartstore.naver.com/faq)" />,
+    );
+    expect(linked.container.querySelector("a")).not.toBeNull();
+    expect(linked.container.querySelector("img")).toBeNull();
     expect(container.textContent).toMatch(/^!\[추적\]\(https:\/\/help\.sell\.smartstore\.naver\.com\/pixel\.png\?q=\S+\) 끝$/);
   });
 

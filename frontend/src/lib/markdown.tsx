@@ -68,7 +68,10 @@ function rehypeAllowedLinks(options: { hosts: readonly string[] }) {
           return child;
         }
         const href = String(child.properties?.href ?? "");
-        if (allowedHref(href, options.hosts)) return child;
+        if (allowedHref(href, options.hosts)) {
+          walk(child); // an image inside an allowed link is still an image
+          return child;
+        }
         const label = textOf(child);
         const value = !/^https?:\/\//i.test(href) ? `[${label}](${href})` : label === href ? href : `${label} (${href})`;
         return { type: "text", value };
