@@ -24,6 +24,8 @@ _STEP_WORD = re.compile(r"(?i)(?<![a-z])step\s?$")
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 _CIRCLED_STEP = re.compile(f"\\s*([{_CIRCLED}])\\s*")
 # A bullet in running text: the middle dots and squares the help centre uses (never "-", it joins words).
+# The help centre's mark for the items under an item ("… 1개 이상) ㄴ 180일 이내 등록할 경우 … ㄴ 180일 이후 …").
+_SUB_BULLET = re.compile(r"(?:^|(?<=\s)|(?<=[.!?)\]]))\s*([ㄴ└])\s+(?=\S)")
 _BULLET = re.compile(r"(?:(?:^|(?<=\s)|(?<=[.!?)\]]))\s*([·•▪◦■□●○◆◇▶▷]|-(?=\s))|([·•](?=\s)))\s*(?=\S)")
 # A note label: "※ 참고.", "! 주의.", "※중요 :"
 _NOTE = re.compile(r"(?:^|(?<=\s)|(?<=[.!?)\]])|(?=※))\s*((?:※|!)\s*(?:참고|주의|중요|유의|안내|TIP|Tip|팁)?\s*[.:]?)\s*")
@@ -42,7 +44,7 @@ _PREDICATE_TAGS = ("VV", "VA", "VX", "VCP", "VCN", "XSV", "XSA", "EF", "EC", "EP
 @dataclass(frozen=True, slots=True)
 class Block:
     kind: str  # text | step | substep (a step of a list inside a step) | part (names a run of substeps) | bullet
-    # | note | heading
+    # | subbullet (an item under the item before it) | note | heading
     text: str
     group: int  # the blocks of one list (with its heading) share a group; a text block is a group of its own
     para: int = 0  # text blocks of one source paragraph share it (joined with a space, not a blank line)
@@ -82,7 +84,7 @@ def _markers(line: str) -> list[tuple[int, int, str, str, int]]:
                for m in _CIRCLED_STEP.finditer(line)]
     found = steps + (circled if len(circled) >= 2 else []) + _paren_steps(line)
     taken = [(s, e) for s, e, *_ in found]
-    for pattern, kind in ((_BULLET, "bullet"), (_NOTE, "note")):
+    for pattern, kind in ((_SUB_BULLET, "subbullet"), (_BULLET, "bullet"), (_NOTE, "note")):
         for m in pattern.finditer(line):
             g = next(i for i in range(1, (m.lastindex or 1) + 1) if m.group(i) is not None)
             if not any(s <= m.start(g) < e for s, e in taken):
@@ -231,7 +233,7 @@ def blocks(answer: str, links: Iterable[str] = ()) -> list[Block]:
             elif kind == "step":
                 out.append(Block("substep" if inner else "step", f"{marker.strip('()')}. {body}", group, para))
             elif body:
-                out.append(Block("bullet", body, group, para))
+                out.append(Block("subbullet" if kind == "subbullet" else "bullet", body, group, para))
             if rest:
                 para += 1
                 text_blocks(rest, inside=in_run)
@@ -287,6 +289,9 @@ def _heading(out: list[Block], group: int) -> None:
         out.append(Block("text", last.text, group, last.para))
 
 
+_ITEM_LINE = re.compile(r"^\s*(?:\d{1,2}\.|-)\s+(?:\*\*)?")  # a list item's line up to its text
+
+
 def render(chosen: list[Block]) -> str:
     """Markdown for blocks in answer order: steps as a numbered list, bullets as "- ", headings in bold; a blank
     line between groups, sentences of one paragraph on one line. A note or sentence between the sub-steps of a
@@ -295,6 +300,7 @@ def render(chosen: list[Block]) -> str:
     prev: Block | None = None
     parted = False  # a part of the current step was named ("(1) …"): its sub-steps go one level deeper
     sub = False  # inside the sub-list of a step: from a sub-step (or a named part) to the next step of the group
+    below = 0  # where the items under an item start (the column of that item's text)
     for b in chosen:
         same = prev is not None and prev.group == b.group
         parted = b.kind == "part" or (parted and same and b.kind != "step")
@@ -304,13 +310,18 @@ def render(chosen: list[Block]) -> str:
         # the sub-list goes on after them.
         under = b.kind == "bullet" and sub
         inset = f"   {deeper}   " if sub and b.kind in ("note", "text") else ""
+        if b.kind == "subbullet":  # under the item before it: at that item's text, as its siblings before it are
+            if not (same and prev.kind == "subbullet"):
+                item = _ITEM_LINE.match(lines[-1]) if lines and same else None
+                below = len(item.group(0)) if item else 0
+            inset = " " * below
         if prev is not None and b.kind == prev.kind == "text" and b.para == prev.para:
             lines[-1] += " " + b.text
         else:
             if prev is not None and (not same or b.kind == "note" or (prev.kind == "text" and b.kind != "text")
                                      or (prev.kind in ("note", "text") and b.kind in ("step", "substep", "part"))):
                 lines.append("")  # (a sentence announcing a list; a note between steps: "2." cannot break a paragraph)
-            lines.append(inset + {"bullet": f"{deeper + '      ' if under else ''}- {b.text}",
+            lines.append(inset + {"bullet": f"{deeper + '      ' if under else ''}- {b.text}", "subbullet": f"- {b.text}",
                                   "heading": f"**{b.text}**", "substep": f"   {deeper}{b.text}",
                                   "part": f"   - **{b.text}**"}.get(b.kind, b.text))
         prev = b

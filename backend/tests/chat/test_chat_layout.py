@@ -219,3 +219,12 @@ def test_a_step_word_goes_with_its_number_and_a_menu_path_is_no_list():
     assert "STEP" not in text
     path = "[고객관리>고객군 마케팅>STEP 1. 고객 확인하기]와 [고객군 마케팅>STEP 2. 타겟팅 선택하기]에서 고릅니다."
     assert render(blocks(path)) == path
+
+
+def test_items_marked_under_an_item_are_indented_under_it():
+    text = render(blocks("· 상품이 등록되면 정상 상태가 됩니다. ㄴ 180일 이내면 즉시 변경 ㄴ 180일 이후면 다음날 변경"
+                         " · 상품을 모두 지워도 그대로입니다."))
+    assert text == ("- 상품이 등록되면 정상 상태가 됩니다.\n  - 180일 이내면 즉시 변경\n  - 180일 이후면 다음날 변경\n"
+                    "- 상품을 모두 지워도 그대로입니다.")
+    under_step = render(blocks("1. 메뉴에 들어갑니다. └ 가능 항목 : 판매변경, 전시변경 2. 저장합니다."))
+    assert under_step == "1. 메뉴에 들어갑니다.\n   - 가능 항목 : 판매변경, 전시변경\n2. 저장합니다."
