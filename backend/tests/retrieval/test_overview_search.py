@@ -1,7 +1,6 @@
 """Broad questions get the guide to the task, specific ones their case; an everyday question that shares one
 word with an entry is refused (issue 18). On the demo knowledge, with a guide entry added."""
 
-import dataclasses
 import uuid
 
 import pytest
@@ -158,12 +157,16 @@ async def test_an_everyday_question_sharing_one_word_is_refused(with_guide):
     refused = await plan_answer(ws_id=with_guide.ws_id, settings=settings, history=[], message=HOMEWORK)
     d = refused.decision
     assert refused.refused and d["subject"] is not None and d["subject"] < 0.5
-    # The subject signal is what refuses it: had the entry held the question's subject, it would be answered.
-    held = ontopic.OnTopicSignals(usem_max=d["usem"], dense_top=d["dense_top"], unknown_share=d["unknown_share"],
-                                  unknown_names=d["unknown_names"], subject=1.0)
+    # The subject signal is what refuses it: had the entry held the question's subject, the question would sit on
+    # the line (P 0.504 on one machine, just under 0.5 on another, with the same code and pins), and the subject it
+    # lacks moves it well across.
     pieces = (await with_guide(HOMEWORK)).n_chunks
-    assert not ontopic.decide(dataclasses.replace(held, subject=d["subject"]), n_pieces=pieces).on_topic
-    assert ontopic.decide(held, n_pieces=pieces).on_topic
+
+    def p(subject: float) -> float:
+        return ontopic.p_offtopic(d["dense_top"], d["usem"], d["unknown_share"], pieces, d["unknown_names"],
+                                  subject=subject)
+
+    assert p(d["subject"]) >= ontopic.P_REFUSE["medium"] and p(d["subject"]) - p(1.0) > 0.2
     answered = await plan_answer(ws_id=with_guide.ws_id, settings=settings, history=[],
                                  message="음식도 스토어에서 팔 수 있나요?")
     assert not answered.refused and answered.cited[0].question == FOOD
