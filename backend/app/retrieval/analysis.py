@@ -158,6 +158,14 @@ def surface_forms(text: str) -> frozenset[str]:
 
 
 @lru_cache(maxsize=4096)
+def word_initial(text: str) -> frozenset[str]:
+    """The morphemes of a text (normalised) that begin a written word. One Kiwi carved out of a word's middle
+    ("저장만" read as 저 + 장만) is its reading of that word, not something the writer typed."""
+    return frozenset(form for form, _, start, _ in _tokens(text)
+                     if form and (start == 0 or not unicodedata.normalize("NFKC", text)[start - 1].isalnum()))
+
+
+@lru_cache(maxsize=4096)
 def names(text: str) -> frozenset[str]:
     """The proper nouns and foreign words of a text as lexemes ("아마존", "11번가", "kbo"): what a question is
     about, when the knowledge has never heard of it."""

@@ -11,7 +11,7 @@ from app.core.db import read
 from app.finetune import active as finetuned
 from app.llm.registry import get_embedding_model
 from app.retrieval import intent, subject, thesaurus
-from app.retrieval.analysis import names, plain, query_terms, respace, typo_variants
+from app.retrieval.analysis import names, plain, query_terms, respace, typo_variants, word_initial
 from app.retrieval.ontopic import Calibration
 from app.workspaces.schemas import RetrievalSettings
 
@@ -218,7 +218,11 @@ async def search(*, ws_id: uuid.UUID, query: str, settings: RetrievalSettings, l
     hits = hits[:want]
     known = set(first.known_terms or []) if first else set()
     if fix_typos and first is not None and len(known) < len(typed):
-        fixes = await _typo_fixes(ws_id, [t for t in typed if t not in known and not thesaurus.knows(t)])
+        # Only a word as written can be a slip: one Kiwi carved out of a longer word is its misreading of that
+        # word, and "correcting" it writes nonsense ("저장만" -> 저 + 장만 -> "저장면").
+        initial = word_initial(query)
+        fixes = await _typo_fixes(ws_id, [t for t in typed if t not in known and not thesaurus.knows(t)
+                                          and t in initial])
         corrected = query
         for word, fix in fixes.items():
             corrected = corrected.replace(word, fix, 1)

@@ -201,3 +201,17 @@ async def test_how_a_case_is_described_is_no_word_the_knowledge_lacks(demo_searc
     assert "쪼그맣다" in described.query_terms and described.unknown_share == 0.0
     named = await demo_search("미성년자 판매자 가상화폐 서류")
     assert named.unknown_share > 0
+
+
+async def test_a_word_carved_out_of_a_longer_one_is_not_corrected(demo_search):
+    """Kiwi reads "저장만" as 저 + 장만; 장만 is one jamo from 장면, a word of this knowledge. The writer typed 저장만,
+    so nothing is corrected; 장만 written as a word of its own is read as the slip it would be."""
+    async with sessionmaker()() as s:
+        for n in range(3):  # a correction must be a word the knowledge uses in at least three pieces
+            await knowledge.create_entry(session=s, ws_id=demo_search.ws_id, body=EntryCreate(
+                question=f"라이브 장면 {n}번은 어떻게 고르나요?", answer="라이브의 장면을 골라 대표 이미지로 씁니다.",
+                category="라이브", related=[]))
+    carved = await demo_search("저장만 해둔 상품")
+    assert "장만" in carved.query_terms and "장면" not in carved.query_terms
+    written = await demo_search("장만 해둔 상품")
+    assert "장면" in written.query_terms and "장만" not in written.query_terms
