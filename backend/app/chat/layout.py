@@ -65,7 +65,8 @@ def _markers(line: str) -> list[tuple[int, int, str, str, int]]:
         n, style = int(m.group(1)), line[m.end(1)]
         mark = _step_mark(n, style)
         # "STEP1." / "STEP 1.": the word is part of the marker, not the end of the sentence before it
-        start = m.start() - len(word.group(0)) if (word := _STEP_WORD.search(line, 0, m.start())) else m.start()
+        word = _STEP_WORD.search(line, max(0, m.start() - 6), m.start())  # (the word and a space: a short window)
+        start = m.start() - len(word.group(0)) if word else m.start()
         if n == 1:
             if len(run[style]) >= 2:
                 steps.extend(run[style])

@@ -157,12 +157,19 @@ def surface_forms(text: str) -> frozenset[str]:
     return frozenset(form + "다" if tag in _VERB_TAGS else form for form, tag, _, _ in _tokens(text) if form)
 
 
+def is_stem(lexeme: str) -> bool:
+    """Whether a lexeme is a verb or adjective stem (`keywords` writes them in their "…다" form): what a question
+    says is done or how something is, not what it is about."""
+    return lexeme.endswith("다")
+
+
 @lru_cache(maxsize=4096)
 def word_initial(text: str) -> frozenset[str]:
     """The morphemes of a text (normalised) that begin a written word. One Kiwi carved out of a word's middle
     ("저장만" read as 저 + 장만) is its reading of that word, not something the writer typed."""
+    analysed = unicodedata.normalize("NFKC", text or "").strip()  # the text `_tokens` gives offsets in
     return frozenset(form for form, _, start, _ in _tokens(text)
-                     if form and (start == 0 or not unicodedata.normalize("NFKC", text)[start - 1].isalnum()))
+                     if form and (start == 0 or not analysed[start - 1].isalnum()))
 
 
 @lru_cache(maxsize=4096)

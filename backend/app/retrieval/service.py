@@ -11,7 +11,7 @@ from app.core.db import read
 from app.finetune import active as finetuned
 from app.llm.registry import get_embedding_model
 from app.retrieval import intent, subject, thesaurus
-from app.retrieval.analysis import names, plain, query_terms, respace, typo_variants, word_initial
+from app.retrieval.analysis import is_stem, names, plain, query_terms, respace, typo_variants, word_initial
 from app.retrieval.ontopic import Calibration
 from app.workspaces.schemas import RetrievalSettings
 
@@ -267,7 +267,7 @@ def _unknown_share(known: set[str], words: list[str]) -> float | None:
     seller describes what happened ("양옆이 까맣고 쪼그맣게 나와요", "언제 빠져나가요") is colloquial wording, not a
     subject the knowledge lacks. Over the committed sets this answers one more real question (holdout3) and
     refuses one more other platform's (everyday_holdout), with the same weights (docs/benchmarks.md)."""
-    things = [w for w in words if not w.endswith("다")]
+    things = [w for w in words if not is_stem(w)]
     return sum(1 for w in things if w not in known) / len(things) if things else None
 
 

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping
 
 from app.knowledge.structure import GENERIC_TERMS
 from app.retrieval import thesaurus
+from app.retrieval.analysis import is_stem
 
 # Ranking, fitted on eval/broad.jsonl, eval/dev.jsonl, eval/holdout.jsonl and eval/holdout2.jsonl (docs/
 # benchmarks.md, "Overview guides"): the bonus on the fused score (a sum of z-scores) of an entry with overview
@@ -40,7 +41,7 @@ def subject_terms(terms: Iterable[str], df: Mapping[str, int], n_pieces: int | N
     what about."""
     scale = min(1.0, (n_pieces or SUBJECT_PIECES) / SUBJECT_PIECES)
     min_df = max(1, round(SUBJECT_MIN_DF * scale))
-    return [t for t in dict.fromkeys(terms) if not t.endswith("다") and df.get(t, 0) >= min_df]
+    return [t for t in dict.fromkeys(terms) if not is_stem(t) and df.get(t, 0) >= min_df]
 
 
 def cover(terms: Iterable[str], idf: Mapping[str, float], present: set[str] | frozenset[str]) -> float | None:

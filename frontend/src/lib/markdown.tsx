@@ -1,6 +1,6 @@
 /**
  * Answers as markdown, through react-markdown (CommonMark: nested lists, a list's first number, code, emphasis)
- * with rehype-sanitize behind it. Two rules of ours come first, as rehype steps:
+ * with rehype-sanitize behind it. Our rules come first, as rehype steps:
  * - HTML in the text is shown as the text it is, never as elements: an answer quotes knowledge an editor wrote,
  *   and an entry is data (a `<script>` in it reads as "<script>").
  * - Only http(s) links to the workspace's listed hosts (`profile.link_hosts`) are links. Any other link is shown
