@@ -33,6 +33,12 @@ $(VENV)/.installed: backend/requirements.txt backend/requirements-dev.txt
 	$(PY) -m pip install -q -r backend/requirements-dev.txt
 	touch $@
 
+# The wheel's pgvector is built for CPUs with AVX-512 (SIGILL on the first HNSW insert elsewhere): rebuilt from
+# infra/pgvector for any x86-64 (infra/scripts/pgvector.sh).
+$(VENV)/.pgvector: $(VENV)/.installed infra/scripts/pgvector.sh $(shell find infra/pgvector -type f 2>/dev/null)
+	infra/scripts/pgvector.sh $(PY)
+	touch $@
+
 frontend/node_modules/.installed: frontend/package-lock.json
 	cd frontend && npm ci --no-audit --no-fund
 	touch $@
@@ -50,7 +56,7 @@ e2e/node_modules/.installed: e2e/package-lock.json
 frontend/dist/index.html: frontend/node_modules/.installed $(shell find frontend/src frontend/index.html -type f 2>/dev/null)
 	cd frontend && npm run build
 
-install: $(VENV)/.installed frontend/node_modules/.installed ## create the venv and install Python and npm dependencies
+install: $(VENV)/.installed $(VENV)/.pgvector frontend/node_modules/.installed ## create the venv and install Python and npm dependencies
 
 build: install frontend/dist/index.html ## build the SPA
 
