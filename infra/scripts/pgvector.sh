@@ -20,6 +20,9 @@ pg_config=$("$py" -c 'import os, pgserver; print(os.path.join(os.path.dirname(pg
 if ! command -v gcc >/dev/null || ! command -v make >/dev/null; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
         apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gcc make libc6-dev >/dev/null
+    elif grep -qw avx512f /proc/cpuinfo 2>/dev/null; then
+        echo "pgvector.sh: no gcc/make; keeping the wheel's pgvector, which needs AVX-512 (this CPU has it)" >&2
+        exit 0
     else
         echo "pgvector.sh: gcc and make are needed to build pgvector for this CPU (apt-get install gcc make)" >&2
         exit 1
